@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import (
+    ChasePolicy,
+    ClaimPhoto,
+    Complaint,
+    DamageClaim,
+    Notification,
+    Promise,
+    TimelineEvent,
+)
+
+CASE_RAW_IDS = ["project", "dwelling", "resident", "handler", "created_by"]
+
+
+class ClaimPhotoInline(admin.TabularInline):
+    model = ClaimPhoto
+    extra = 0
+    fields = ["image", "thumbnail", "width", "height", "caption", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["width", "height", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(DamageClaim)
+class DamageClaimAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "status",
+        "dwelling",
+        "project",
+        "damage_kind",
+        "amount_claimed",
+        "handler",
+        "step_due_at",
+        "next_chase_at",
+    ]
+    list_filter = ["status", "damage_kind", "responsible_party", "project"]
+    list_select_related = ["dwelling", "project", "handler"]
+    search_fields = ["id", "description", "dwelling__street", "dwelling__postcode"]
+    raw_id_fields = CASE_RAW_IDS
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    inlines = [ClaimPhotoInline]
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "status",
+        "stage",
+        "category",
+        "dwelling",
+        "project",
+        "handler",
+        "step_due_at",
+    ]
+    list_filter = ["status", "stage", "category", "project"]
+    list_select_related = ["dwelling", "project", "handler"]
+    search_fields = ["id", "description", "dwelling__street", "dwelling__postcode"]
+    raw_id_fields = [*CASE_RAW_IDS, "stage_one_handler"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.register(Promise)
+class PromiseAdmin(admin.ModelAdmin):
+    list_display = ["number", "status", "description", "due_on", "dwelling", "created_by"]
+    list_filter = ["status", "project"]
+    list_select_related = ["dwelling", "created_by"]
+    search_fields = ["id", "description", "dwelling__street", "dwelling__postcode"]
+    raw_id_fields = CASE_RAW_IDS
+    date_hierarchy = "due_on"
+    show_full_result_count = False
+
+
+@admin.register(ClaimPhoto)
+class ClaimPhotoAdmin(admin.ModelAdmin):
+    list_display = ["id", "claim", "width", "height", "uploaded_by", "uploaded_at"]
+    list_select_related = ["claim", "uploaded_by"]
+    search_fields = ["claim__id", "caption"]
+    raw_id_fields = ["claim", "uploaded_by"]
+    show_full_result_count = False
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(admin.ModelAdmin):
+    """Read-only: the timeline is append-only."""
+
+    list_display = ["at", "kind", "dwelling", "claim", "complaint", "promise", "actor", "to_status"]
+    list_filter = ["kind"]
+    list_select_related = ["dwelling", "claim", "complaint", "promise", "actor"]
+    search_fields = ["text", "dwelling__postcode"]
+    raw_id_fields = ["dwelling", "claim", "complaint", "promise", "visit", "actor"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ChasePolicy)
+class ChasePolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "project",
+        "claim_contact_days",
+        "claim_decision_days",
+        "claim_settle_days",
+        "reminder_every_days",
+        "escalate_to_manager_after",
+        "escalate_to_corporation_after",
+    ]
+    list_select_related = ["project"]
+    search_fields = ["project__name"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "purpose", "channel", "to", "status", "attempts", "sent_at"]
+    list_filter = ["status", "channel", "purpose"]
+    search_fields = ["key", "to", "subject"]
+    raw_id_fields = ["claim", "complaint", "promise", "recipient_user", "recipient_resident"]
+    readonly_fields = ["key", "provider_answer", "attempts", "sent_at"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False

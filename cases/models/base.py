@@ -1,0 +1,114 @@
+"""What every case (claim, complaint, promise) has in common."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from projects.models import Dwelling, Project
+from residents.models import Resident
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> CaseQuerySet:
+        return self.filter(project__in=Project.objects.visible_to(user))
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(status__in=self.model.OPEN_STATUSES)
+
+    def due(self, now: datetime) -> CaseQuerySet:
+        """Open cases whose next chase moment has passed (served by a partial index)."""
+        return self.open().filter(next_chase_at__lte=now)
+
+
+class Case(models.Model):
+    """Abstract base of the three kinds of case the chase follows."""
+
+    PREFIX: ClassVar[str] = ""
+    OPEN_STATUSES: ClassVar[tuple[str, ...]] = ()
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="%(class)ss"
+    )
+    dwelling = models.ForeignKey(
+        Dwelling, verbose_name=_("dwelling"), on_delete=models.PROTECT, related_name="%(class)ss"
+    )
+    resident = models.ForeignKey(
+        Resident,
+        verbose_name=_("resident"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+    )
+    handler = models.ForeignKey(
+        User,
+        verbose_name=_("handler"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    # The deadline of the step the case is in now, and the next moment the chase
+    # looks at it again. Both in UTC in the database; the chase computes them in
+    # working days, Europe/Amsterdam.
+    step_due_at = models.DateTimeField(_("current step due"), null=True, blank=True)
+    next_chase_at = models.DateTimeField(_("next chase moment"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent for this step"), default=0)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # Generated on the phone; a replayed or double-tapped submission hits the unique
+    # constraint instead of creating a second case.
+    submission_id = models.UUIDField(_("submission id"), unique=True, null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """The case number people quote on the phone, e.g. S-000123."""
+        return f"{self.PREFIX}-{self.pk:06d}" if self.pk else f"{self.PREFIX}-?"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.is_open and self.step_due_at is not None and self.step_due_at < now
+
+
+def case_indexes(prefix: str, open_statuses: tuple[str, ...]) -> list[models.Index]:
+    """The indexes every case table needs for the chase and the work queue."""
+    is_open = Q(status__in=open_statuses)
+    return [
+        # The sweep: open cases by next chase moment; cost grows with what is due.
+        models.Index(fields=["next_chase_at"], condition=is_open, name=f"{prefix}_open_chase_idx"),
+        # The work queue: open cases by deadline.
+        models.Index(fields=["step_due_at"], condition=is_open, name=f"{prefix}_open_due_idx"),
+        models.Index(fields=["project", "status"], name=f"{prefix}_project_status_idx"),
+        models.Index(fields=["dwelling", "-created_at"], name=f"{prefix}_dwelling_idx"),
+        models.Index(fields=["handler", "status"], name=f"{prefix}_handler_status_idx"),
+    ]

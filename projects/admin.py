@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import Dwelling, Project, ProjectMember, WorkWindow
+
+
+class ProjectMemberInline(admin.TabularInline):
+    model = ProjectMember
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "corporation",
+        "contractor",
+        "city",
+        "phase",
+        "starts_on",
+        "ends_on",
+    ]
+    list_filter = ["phase", "corporation", "contractor"]
+    list_select_related = ["corporation", "contractor"]
+    search_fields = ["name", "code", "city"]
+    autocomplete_fields = ["corporation", "contractor", "corporation_contact"]
+    prepopulated_fields = {"code": ["name"]}
+    inlines = [ProjectMemberInline]
+
+
+@admin.register(ProjectMember)
+class ProjectMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "project"]
+    list_filter = ["role", "project"]
+    list_select_related = ["user", "project"]
+    search_fields = ["user__email", "user__full_name", "project__name"]
+    autocomplete_fields = ["user", "project"]
+
+
+class WorkWindowInline(admin.TabularInline):
+    model = WorkWindow
+    extra = 0
+
+
+@admin.register(Dwelling)
+class DwellingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "block", "project"]
+    list_filter = ["project"]
+    list_select_related = ["project"]
+    search_fields = ["street", "postcode", "city", "external_ref"]
+    autocomplete_fields = ["project"]
+    show_full_result_count = False
+    inlines = [WorkWindowInline]
+
+
+@admin.register(WorkWindow)
+class WorkWindowAdmin(admin.ModelAdmin):
+    list_display = ["description", "dwelling", "starts_on", "ends_on"]
+    list_filter = ["starts_on"]
+    list_select_related = ["dwelling"]
+    search_fields = ["description", "dwelling__street", "dwelling__postcode"]
+    raw_id_fields = ["dwelling"]
+    date_hierarchy = "starts_on"
+    show_full_result_count = False
