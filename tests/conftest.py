@@ -1,0 +1,163 @@
+"""The named world every test builds on, and the guard that tests run on PostgreSQL.
+
+Two housing corporations and two contractors; project A (corporation 1, contractor 1)
+with a full team, and project B (corporation 2, contractor 2) whose people must never
+see anything of project A, and the other way round.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from accounts.models import Organisation, User
+from projects.models import Dwelling, Project, ProjectMember
+from residents.models import Resident
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls
+# from the same thread are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _postgresql_only(django_db_setup, django_db_blocker) -> None:
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.exit(
+                "The suite runs against PostgreSQL: use `make test` "
+                "(or set DATABASE_URL=postgres://postgres@127.0.0.1:5432/woonrust).",
+                returncode=2,
+            )
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class World:
+    corporation: Organisation
+    contractor: Organisation
+    other_corporation: Organisation
+    other_contractor: Organisation
+    project: Project
+    other_project: Project
+    supervisor: User
+    handler: User
+    manager: User
+    corporation_admin: User
+    contractor_admin: User
+    # Same organisation as project A's people, but not on project A's team.
+    colleague_off_team: User
+    # Project B's people: another organisation altogether.
+    other_supervisor: User
+    other_handler: User
+    other_admin: User
+    staff: User
+    dwelling: Dwelling
+    other_dwelling: Dwelling
+    resident: Resident
+    other_resident: Resident
+
+
+def make_user(email: str, org: Organisation | None, role: str, **extra) -> User:
+    return User.objects.create_user(
+        email,
+        PASSWORD,
+        organisation=org,
+        role=role,
+        full_name=extra.pop("full_name", email),
+        **extra,
+    )
+
+
+@pytest.fixture
+def world(db) -> World:
+    corp = Organisation.objects.create(name="Woonstede", kind="corporation", phone="0800 1234")
+    contr = Organisation.objects.create(name="Bouwbedrijf Jansen", kind="contractor")
+    corp2 = Organisation.objects.create(name="Eigen Haard", kind="corporation")
+    contr2 = Organisation.objects.create(name="Renovatie Noord", kind="contractor")
+    start, end = datetime.date(2026, 1, 1), datetime.date(2027, 12, 31)
+    project = Project.objects.create(
+        name="Rivierenbuurt",
+        code="rivierenbuurt",
+        corporation=corp,
+        contractor=contr,
+        city="Utrecht",
+        starts_on=start,
+        ends_on=end,
+        phase="execution",
+    )
+    other = Project.objects.create(
+        name="Vogelwijk",
+        code="vogelwijk",
+        corporation=corp2,
+        contractor=contr2,
+        city="Zwolle",
+        starts_on=start,
+        ends_on=end,
+        phase="execution",
+    )
+    R = User.Role
+    supervisor = make_user("uitvoerder@jansen.nl", contr, R.SUPERVISOR, full_name="Piet de Vries")
+    handler = make_user("behandelaar@woonstede.nl", corp, R.HANDLER, full_name="Anna Bakker")
+    manager = make_user("pm@jansen.nl", contr, R.MANAGER, full_name="Kees Smit")
+    corp_admin = make_user("beheer@woonstede.nl", corp, R.ADMINISTRATOR)
+    contr_admin = make_user("beheer@jansen.nl", contr, R.ADMINISTRATOR)
+    off_team = make_user("collega@jansen.nl", contr, R.SUPERVISOR)
+    other_supervisor = make_user("uitvoerder@noord.nl", contr2, R.SUPERVISOR)
+    other_handler = make_user("behandelaar@eigenhaard.nl", corp2, R.HANDLER)
+    other_admin = make_user("beheer@eigenhaard.nl", corp2, R.ADMINISTRATOR)
+    staff = User.objects.create_superuser("staff@woonrust.nl", PASSWORD)
+    M = ProjectMember.Role
+    for user, role in [(supervisor, M.SUPERVISOR), (handler, M.HANDLER), (manager, M.MANAGER)]:
+        ProjectMember.objects.create(project=project, user=user, role=role)
+    for user, role in [(other_supervisor, M.SUPERVISOR), (other_handler, M.HANDLER)]:
+        ProjectMember.objects.create(project=other, user=user, role=role)
+    dwelling = Dwelling.objects.create(
+        project=project,
+        street="Rijnstraat",
+        number=12,
+        addition="A",
+        postcode="3522 AB",
+        city="Utrecht",
+    )
+    other_dwelling = Dwelling.objects.create(
+        project=other, street="Merelstraat", number=3, postcode="8011 CD", city="Zwolle"
+    )
+    resident = Resident.objects.create(
+        dwelling=dwelling, first_name="Truus", last_name="Jansen", phone="06 12345678"
+    )
+    other_resident = Resident.objects.create(
+        dwelling=other_dwelling, first_name="Henk", last_name="Visser", email="henk@example.nl"
+    )
+    return World(
+        corporation=corp,
+        contractor=contr,
+        other_corporation=corp2,
+        other_contractor=contr2,
+        project=project,
+        other_project=other,
+        supervisor=supervisor,
+        handler=handler,
+        manager=manager,
+        corporation_admin=corp_admin,
+        contractor_admin=contr_admin,
+        colleague_off_team=off_team,
+        other_supervisor=other_supervisor,
+        other_handler=other_handler,
+        other_admin=other_admin,
+        staff=staff,
+        dwelling=dwelling,
+        other_dwelling=other_dwelling,
+        resident=resident,
+        other_resident=other_resident,
+    )
