@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 
 from mobile.views import round_today
 from office.views import queue
-from ops.views import healthz
+from ops.views import favicon, healthz
 from statuslink.views import status_page
 
 urlpatterns = [
@@ -19,5 +19,6 @@ urlpatterns = [
     path("office/", include(([path("", queue, name="queue")], "office"))),
     path("s/<str:token>/", status_page, name="status"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -41,3 +42,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         },
         status=200 if ok else 503,
     )
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    # Browsers ask for /favicon.ico on every page, the admin's included.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
