@@ -14,6 +14,26 @@ from .models import (
 )
 
 CASE_RAW_IDS = ["project", "dwelling", "resident", "handler", "created_by"]
+# State and chase bookkeeping change only through cases.services (which checks the
+# transition and records it); the admin shows them but cannot edit them.
+CHASE_READONLY = [
+    "status",
+    "status_changed_at",
+    "step_seq",
+    "step_due_at",
+    "next_chase_at",
+    "reminders_sent",
+    "escalation_level",
+    "last_reminder_at",
+    "resident_news_at",
+]
+
+
+class CaseAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A case starts its lifecycle (first deadline, resident told, chase scheduled)
+        # only through claim_report / complaint_record / promise_record.
+        return False
 
 
 class ClaimPhotoInline(admin.TabularInline):
@@ -24,7 +44,7 @@ class ClaimPhotoInline(admin.TabularInline):
 
 
 @admin.register(DamageClaim)
-class DamageClaimAdmin(admin.ModelAdmin):
+class DamageClaimAdmin(CaseAdmin):
     list_display = [
         "number",
         "status",
@@ -40,13 +60,25 @@ class DamageClaimAdmin(admin.ModelAdmin):
     list_select_related = ["dwelling", "project", "handler"]
     search_fields = ["id", "description", "dwelling__street", "dwelling__postcode"]
     raw_id_fields = CASE_RAW_IDS
+    readonly_fields = [
+        *CHASE_READONLY,
+        "objection_used",
+        "objection_deadline",
+        "closed_at",
+        "settle_due_at",
+        "paused_due_at",
+        "decided_at",
+        "settled_at",
+        "expert_requested_at",
+        "expert_reported_at",
+    ]
     date_hierarchy = "created_at"
     show_full_result_count = False
     inlines = [ClaimPhotoInline]
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(CaseAdmin):
     list_display = [
         "number",
         "status",
@@ -61,17 +93,27 @@ class ComplaintAdmin(admin.ModelAdmin):
     list_select_related = ["dwelling", "project", "handler"]
     search_fields = ["id", "description", "dwelling__street", "dwelling__postcode"]
     raw_id_fields = [*CASE_RAW_IDS, "stage_one_handler"]
+    readonly_fields = [
+        *CHASE_READONLY,
+        "stage",
+        "stage_one_handler",
+        "acknowledged_at",
+        "answered_at",
+        "extended",
+        "closed_at",
+    ]
     date_hierarchy = "created_at"
     show_full_result_count = False
 
 
 @admin.register(Promise)
-class PromiseAdmin(admin.ModelAdmin):
+class PromiseAdmin(CaseAdmin):
     list_display = ["number", "status", "description", "due_on", "dwelling", "created_by"]
     list_filter = ["status", "project"]
     list_select_related = ["dwelling", "created_by"]
     search_fields = ["id", "description", "dwelling__street", "dwelling__postcode"]
     raw_id_fields = CASE_RAW_IDS
+    readonly_fields = [*CHASE_READONLY, "done_at"]
     date_hierarchy = "due_on"
     show_full_result_count = False
 
@@ -126,6 +168,14 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel", "purpose"]
     search_fields = ["key", "to", "subject"]
     raw_id_fields = ["claim", "complaint", "promise", "recipient_user", "recipient_resident"]
-    readonly_fields = ["key", "provider_answer", "attempts", "sent_at"]
+    readonly_fields = [
+        "key",
+        "status",
+        "provider_answer",
+        "attempts",
+        "send_after",
+        "sent_at",
+        "dispatched_at",
+    ]
     date_hierarchy = "created_at"
     show_full_result_count = False

@@ -201,7 +201,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Celery. The database holds every deadline; the broker only carries short tasks.
 # See README "What the chase guarantees" for why each of these is set.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"
+# Redis redelivers an unacknowledged task after this many seconds; the time limits
+# below stay under half of it so a running task is never handed to a second worker.
 CELERY_VISIBILITY_TIMEOUT = 3600
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
@@ -213,19 +215,57 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # A broker host that does not answer must not hold a web request for minutes.
+        "socket_connect_timeout": 2,
+    }
+# Redis reads the visibility timeout in three places; all must agree.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_TASK_IGNORE_RESULT = True
+# At-least-once: acknowledge after the task ran; a task whose worker process died is
+# put back on the queue. Every task is idempotent, so running twice is harmless.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 30.0
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Publishing happens after commit, from web requests too: fail fast when the broker is
+# down (the outbox row waits for the sweep) instead of retrying for long.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_TASK_ROUTES = {
+    "cases.tasks.sweep": {"queue": "chase"},
+    "cases.tasks.deliver_notifications": {"queue": "deliver"},
+}
+# An interval in UTC, not a crontab in local time (those have daylight-saving bugs).
+# A sweep that waited longer than the interval is dropped: the next one does its work.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "chase-sweep": {
+        "task": "cases.tasks.sweep",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# The chase (cases/sweep.py). SMS goes through SMS_BACKEND (cases/sms.py); the default
+# only logs, like the console e-mail backend.
+SMS_BACKEND = env_str("SMS_BACKEND") or "cases.sms.LoggingSmsBackend"
+CHASE_BATCH_SIZE = env_int("CHASE_BATCH_SIZE", 500)
+# A sweep stops taking batches after this long, well before CELERY_TASK_SOFT_TIME_LIMIT.
+CHASE_SWEEP_BUDGET_SECONDS = env_int("CHASE_SWEEP_BUDGET_SECONDS", 120)
+# Tests only: a pause per case, to kill a worker in the middle of a sweep.
+CHASE_TEST_DELAY_MS = env_int("CHASE_TEST_DELAY_MS", 0)
 
 LOGGING = {
     "version": 1,

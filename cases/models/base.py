@@ -75,6 +75,14 @@ class Case(models.Model):
     next_chase_at = models.DateTimeField(_("next chase moment"), null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(_("reminders sent for this step"), default=0)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # Counts the steps the case has been through; part of every notification key, so a
+    # case that returns to a status (objection, expert ↔ assessing) gets fresh keys.
+    step_seq = models.PositiveIntegerField(_("step number"), default=0)
+    # The moment the reminder cadence counts from (the last reminder's due moment).
+    last_reminder_at = models.DateTimeField(_("last reminder due at"), null=True, blank=True)
+    # The last time the resident was told something (or staff were asked to call them);
+    # the resident update is due a number of working days after it.
+    resident_news_at = models.DateTimeField(_("resident last informed at"), null=True, blank=True)
     # Generated on the phone; a replayed or double-tapped submission hits the unique
     # constraint instead of creating a second case.
     submission_id = models.UUIDField(_("submission id"), unique=True, null=True, blank=True)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .base import Case, case_indexes
+from .base import Case, CaseQuerySet, case_indexes
 
 
 class ClaimStatus(models.TextChoices):
@@ -48,8 +48,19 @@ CLAIM_OPEN_STATUSES = (
 )
 
 
+class ClaimQuerySet(CaseQuerySet):
+    def open(self) -> ClaimQuerySet:
+        """Open claims: an open status, and not a rejection whose objection period is over."""
+        return super().open().filter(closed_at__isnull=True)
+
+
 class DamageClaim(Case):
-    """Damage a resident suffered because of the works, followed until settled."""
+    """Damage a resident suffered because of the works, followed until settled.
+
+    A rejected claim keeps its status (the decision stays readable) but is closed by the
+    chase when the objection period has passed: `closed_at` is set and `next_chase_at`
+    cleared, and `open()` / `is_open` no longer count it.
+    """
 
     PREFIX = "S"
 
@@ -115,6 +126,18 @@ class DamageClaim(Case):
     status_token = models.CharField(
         _("status link token"), max_length=64, unique=True, null=True, blank=True
     )
+    # Chase bookkeeping added with the lifecycle (see cases/services/claims.py).
+    objection_deadline = models.DateTimeField(_("objection possible until"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    settle_due_at = models.DateTimeField(_("to be settled by"), null=True, blank=True)
+    # The handler's deadline while the clock is paused (waiting for the resident or expert).
+    paused_due_at = models.DateTimeField(_("paused deadline"), null=True, blank=True)
+    expert_name = models.CharField(_("expert"), max_length=200, blank=True)
+    expert_email = models.EmailField(_("expert's e-mail address"), blank=True)
+    expert_requested_at = models.DateTimeField(_("expert requested at"), null=True, blank=True)
+    expert_reported_at = models.DateTimeField(_("expert reported at"), null=True, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("damage claim")
@@ -135,6 +158,10 @@ class DamageClaim(Case):
             ),
         ]
         indexes = case_indexes("claim", CLAIM_OPEN_STATUSES)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES and self.closed_at is None
 
 
 def photo_path(instance: ClaimPhoto, filename: str) -> str:

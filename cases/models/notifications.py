@@ -88,6 +88,9 @@ class Notification(models.Model):
     # Not before this moment (office hours); also the back-off after a failed attempt.
     send_after = models.DateTimeField(_("send after"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When a delivery task was last published for this row; the sweep publishes again
+    # only rows that were never published or whose task went missing.
+    dispatched_at = models.DateTimeField(_("handed to the queue at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -99,6 +102,13 @@ class Notification(models.Model):
                 fields=["send_after"],
                 condition=Q(status="pending"),
                 name="notification_pending_idx",
+            ),
+            # The sweep's look for messages no task carries (outbox.stale): never handed
+            # to the broker, or handed over long ago. Rows on their way are not read.
+            models.Index(
+                fields=["dispatched_at"],
+                condition=Q(status="pending"),
+                name="notification_dispatch_idx",
             ),
             models.Index(fields=["claim", "-created_at"], name="notification_claim_idx"),
             models.Index(fields=["complaint", "-created_at"], name="notification_complaint_idx"),

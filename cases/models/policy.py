@@ -40,6 +40,9 @@ class ChasePolicy(models.Model):
     objection_days = models.PositiveSmallIntegerField(
         _("claim: resident may object to a rejection within (working days)"), default=30
     )
+    expert_report_days = models.PositiveSmallIntegerField(
+        _("claim: the expert reports within (working days)"), default=10
+    )
     # Reminders and escalation.
     reminder_every_days = models.PositiveSmallIntegerField(
         _("remind every (working days) once a step is due"), default=2
@@ -65,6 +68,10 @@ class ChasePolicy(models.Model):
     )
     complaint_stage2_answer_days = models.PositiveSmallIntegerField(
         _("complaint stage 2: answer within (working days after acknowledgement)"), default=20
+    )
+    complaint_close_after_days = models.PositiveSmallIntegerField(
+        _("complaint: close an answered complaint after (working days without escalation)"),
+        default=20,
     )
     # Promises.
     promise_escalate_days = models.PositiveSmallIntegerField(

@@ -39,6 +39,8 @@ class TimelineEvent(models.Model):
         RESIDENT_INFORMED = "resident_informed", _("Resident informed")
         PHOTO_ADDED = "photo_added", _("Photo added")
         VISIT = "visit", _("Visit")
+        CLOSED = "closed", _("Closed")
+        MESSAGE_FAILED = "message_failed", _("Message not delivered")
 
     dwelling = models.ForeignKey(
         Dwelling, verbose_name=_("dwelling"), on_delete=models.CASCADE, related_name="timeline"

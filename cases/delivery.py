@@ -1,0 +1,130 @@
+"""Sending one outbox row: claimed by compare-and-set, so two deliveries never both send.
+
+A delivery first takes a lease on the row with one conditional UPDATE (still pending,
+due, and the attempt counter bumped, `send_after` pushed `LEASE` ahead). Only the
+process whose UPDATE changed exactly one row sends; everyone else — a duplicate task,
+a re-dispatch by the sweep, a redelivery after a crash — finds nothing to claim. The
+outcome is written back: `sent` with the provider's answer, or a later `send_after`
+(exponential back-off, within office hours), or `failed` after `MAX_ATTEMPTS`.
+
+Delivery is at-least-once towards the provider: a process that dies after the provider
+accepted the message but before `sent` was written leaves the row pending; after the
+lease it is sent again. The notification id travels with every message
+(`X-Woonrust-Notification`, a fixed Message-ID, the SMS idempotency key) so a provider
+or mail client can drop such a repeat.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMessage, mailers
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from .models import ChasePolicy, Notification, TimelineEvent
+from .schedule import office
+from .sms import get_sms_backend
+from .workdays import next_office_moment
+
+logger = logging.getLogger(__name__)
+
+# Longer than a delivery task may run (CELERY_TASK_TIME_LIMIT), so a lease only expires
+# when its holder is certainly gone.
+LEASE = datetime.timedelta(minutes=10)
+MAX_ATTEMPTS = 8
+MAX_BACKOFF = datetime.timedelta(hours=1)
+
+
+def backoff(attempt: int) -> datetime.timedelta:
+    """1, 2, 4, … minutes after the attempt-th failure, at most an hour."""
+    return min(datetime.timedelta(minutes=2 ** (attempt - 1)), MAX_BACKOFF)
+
+
+def claim(notification_id: int, now: datetime.datetime) -> bool:
+    """Take the lease on a due, pending row. True only for the one caller that got it."""
+    changed = Notification.objects.filter(
+        pk=notification_id, status=Notification.Status.PENDING, send_after__lte=now
+    ).update(attempts=F("attempts") + 1, send_after=now + LEASE)
+    return changed == 1
+
+
+def deliver(*, notification_id: int, now: datetime.datetime | None = None) -> str:
+    """Send one notification if it is due and nobody else is sending it.
+
+    Returns "sent", "retry", "failed" or "skipped" (not due, already sent, or another
+    delivery holds it). Never raises for a provider failure: the row records it.
+    """
+    now = now or timezone.now()
+    if not claim(notification_id, now):
+        return "skipped"
+    note = Notification.objects.select_related(
+        "claim__project", "complaint__project", "promise__project"
+    ).get(pk=notification_id)
+    try:
+        answer = _send(note)
+    except Exception as exc:
+        return _failed(note, f"{type(exc).__name__}: {exc}", now)
+    Notification.objects.filter(pk=note.pk, status=Notification.Status.PENDING).update(
+        status=Notification.Status.SENT, sent_at=timezone.now(), provider_answer=answer[:2000]
+    )
+    logger.info("Notification %s sent by %s (%s).", note.pk, note.channel, note.purpose)
+    return "sent"
+
+
+def _send(note: Notification) -> str:
+    idempotency_key = f"woonrust-notification-{note.pk}"
+    if note.channel == Notification.Channel.SMS:
+        return get_sms_backend().send(to=note.to, body=note.body, idempotency_key=idempotency_key)
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "woonrust.local"
+    message = EmailMessage(
+        subject=note.subject,
+        body=note.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[note.to],
+        headers={
+            # The same Message-ID on every attempt lets mail systems drop a repeat.
+            "Message-ID": f"<{idempotency_key}@{domain}>",
+            "X-Woonrust-Notification": str(note.pk),
+        },
+    )
+    connection = mailers.default
+    accepted = connection.send_messages([message])
+    if accepted != 1:
+        raise RuntimeError(f"the mail backend accepted {accepted} of 1 messages")
+    backend = type(connection)
+    return f"accepted by {backend.__module__}.{backend.__qualname__}"
+
+
+def _failed(note: Notification, answer: str, now: datetime.datetime) -> str:
+    case = note.claim or note.complaint or note.promise
+    policy = ChasePolicy.for_project(case.project) if case else ChasePolicy()
+    pending = Notification.objects.filter(pk=note.pk, status=Notification.Status.PENDING)
+    if note.attempts >= MAX_ATTEMPTS:
+        pending.update(status=Notification.Status.FAILED, provider_answer=answer[:2000])
+        if case is not None:
+            TimelineEvent.objects.create(
+                dwelling_id=case.dwelling_id,
+                kind=TimelineEvent.Kind.MESSAGE_FAILED,
+                at=now,
+                text=gettext("Message “%(subject)s” to %(to)s could not be delivered: %(answer)s")
+                % {"subject": note.subject, "to": note.to, "answer": answer[:300]},
+                data={"notification": note.pk, "purpose": note.purpose},
+                **{_case_field(note): case},
+            )
+        logger.error("Notification %s failed for good: %s", note.pk, answer)
+        return "failed"
+    retry_at = next_office_moment(now + backoff(note.attempts), **office(policy))
+    pending.update(send_after=retry_at, dispatched_at=None, provider_answer=answer[:2000])
+    logger.warning("Notification %s attempt %s failed: %s", note.pk, note.attempts, answer)
+    return "retry"
+
+
+def _case_field(note: Notification) -> str:
+    if note.claim_id:
+        return "claim"
+    return "complaint" if note.complaint_id else "promise"

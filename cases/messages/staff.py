@@ -1,0 +1,79 @@
+"""What staff and the insurer's expert are told by the chase."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..models import Complaint, DamageClaim, Promise
+from ..models.base import Case
+
+C = DamageClaim.Status
+K = Complaint.Status
+
+
+# The move that is awaited, as staff say it.
+_STEP = {
+    (DamageClaim, C.REPORTED): gettext_lazy("contact the resident"),
+    (DamageClaim, C.ASSESSING): gettext_lazy("decide about the claim"),
+    (DamageClaim, C.WAITING_RESIDENT): gettext_lazy("information from the resident"),
+    (DamageClaim, C.WAITING_EXPERT): gettext_lazy("the expert's report"),
+    (DamageClaim, C.ACCEPTED): gettext_lazy("plan the repair or offer compensation"),
+    (DamageClaim, C.PARTLY_ACCEPTED): gettext_lazy("plan the repair or offer compensation"),
+    (DamageClaim, C.REPAIR_PLANNED): gettext_lazy("confirm that the repair is done"),
+    (DamageClaim, C.COMPENSATION_OFFERED): gettext_lazy("pay the compensation"),
+    (DamageClaim, C.REPAIRED): gettext_lazy("settle the claim with the resident"),
+    (DamageClaim, C.PAID): gettext_lazy("settle the claim with the resident"),
+    (Complaint, K.RECEIVED): gettext_lazy("acknowledge the complaint"),
+    (Complaint, K.ACKNOWLEDGED): gettext_lazy("answer the complaint"),
+}
+
+
+def step_label(case: Case) -> str:
+    if isinstance(case, Promise):
+        return _("keep the promise: %(promise)s") % {"promise": case.description}
+    return str(_STEP.get((type(case), case.status), ""))
+
+
+def _body(*lines: str) -> str:
+    return "\n\n".join(line for line in lines if line)
+
+
+def reminder(c: dict[str, Any]) -> tuple[str, str]:
+    return _("Reminder: %(number)s – %(step)s") % c, _body(
+        _("%(number)s (%(address)s) is waiting for you: %(step)s.") % c,
+        _("This was due on %(due)s. This is reminder %(round)s.") % c,
+    )
+
+
+def escalation(c: dict[str, Any]) -> tuple[str, str]:
+    return _("Escalation: %(number)s is stuck") % c, _body(
+        _("%(number)s (%(address)s) is stuck at: %(step)s.") % c,
+        _("This was due on %(due)s and %(missed)s reminders have had no effect.") % c,
+        _("Please make sure it moves on.") % c,
+    )
+
+
+def expert_request(c: dict[str, Any]) -> tuple[str, str]:
+    return _("Request for an expert report: damage claim %(number)s") % c, _body(
+        _("Please assess damage claim %(number)s at %(address)s.") % c,
+        _("Amount claimed: EUR %(amount)s.") % c,
+        _("We would like your report by %(date)s. Please reply to this e-mail.") % c,
+    )
+
+
+def expert_reminder(c: dict[str, Any]) -> tuple[str, str]:
+    return _("Reminder: expert report for damage claim %(number)s") % c, _body(
+        _("We are still waiting for your report on damage claim %(number)s (%(address)s).") % c,
+        _("It was due on %(due)s. This is reminder %(round)s.") % c,
+    )
+
+
+RENDERERS = {
+    "reminder": reminder,
+    "escalation": escalation,
+    "expert_request": expert_request,
+    "expert_reminder": expert_reminder,
+}

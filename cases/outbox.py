@@ -1,0 +1,203 @@
+"""The notification outbox: rows written with the change that caused them, sent after commit.
+
+Every message gets a key naming its purpose —
+
+    <case kind>-<case id>/s<step>/<what>/L<ladder level>/<recipient>/<channel>
+    e.g. claim-123/s4/reminder-3/L1/user-45/email
+
+— and the unique constraint on `Notification.key` is what makes a second sweep, a retry
+or a second worker unable to write the same message twice. Rows are inserted with
+`INSERT … ON CONFLICT DO NOTHING` in the same transaction as the state change. After the
+commit the due ones are published to the `deliver` queue; if the broker is down then,
+nothing is lost: the row waits and the sweep re-dispatches it (`redispatch_stale`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .messages import render
+from .models import ChasePolicy, Notification, TimelineEvent
+from .models.base import Case
+from .recipients import CASE_KINDS, Recipient
+from .schedule import office
+from .workdays import next_office_moment
+
+logger = logging.getLogger(__name__)
+
+# A due row never handed to the broker this long after it was written lost its first
+# dispatch (broker down, process killed between commit and publish): the sweep publishes
+# it. A row that was handed over but is still pending much later lost its task (broker
+# restarted without persistence, queue purged): it is published again after the lease a
+# delivery holds on a row, so a slow queue is not flooded with duplicates.
+REDISPATCH_AFTER = datetime.timedelta(seconds=60)
+REPUBLISH_AFTER = datetime.timedelta(minutes=10)
+REDISPATCH_LIMIT = 2000
+# Ids per delivery task. Publishing costs about a millisecond per task whatever it
+# carries; a small chunk keeps that off a 10,000-case sweep and keeps one task short
+# (well inside the task time limit even with a slow provider).
+DISPATCH_CHUNK = 25
+
+
+def message_key(case: Case, *, what: str, level: int, recipient: Recipient) -> str:
+    kind = CASE_KINDS[type(case)]
+    where = f"{kind}-{case.pk}/s{case.step_seq}/{what}"
+    return f"{where}/L{level}/{recipient.label}/{recipient.channel}"
+
+
+def case_link(case: Case) -> dict[str, Case]:
+    """The keyword that points a timeline event or notification at its case."""
+    return {CASE_KINDS[type(case)]: case}
+
+
+@dataclass
+class Changes:
+    """Timeline events and outbox rows collected while changing cases; `save()` writes
+    them in bulk, inside the caller's transaction."""
+
+    now: datetime.datetime
+    events: list[TimelineEvent] = field(default_factory=list)
+    rows: list[Notification] = field(default_factory=list)
+
+    def event(self, case: Case, kind: str, **fields: Any) -> TimelineEvent:
+        event = TimelineEvent(
+            dwelling_id=case.dwelling_id, kind=kind, at=self.now, **case_link(case), **fields
+        )
+        self.events.append(event)
+        return event
+
+    def tell(
+        self,
+        case: Case,
+        policy: ChasePolicy,
+        *,
+        purpose: str,
+        what: str,
+        recipients: Iterable[Recipient],
+        level: int = 0,
+        extra: dict[str, Any] | None = None,
+    ) -> list[Recipient]:
+        """Write one message per recipient; returns those who will get one.
+
+        A resident without a written channel gets no message: a note on the timeline
+        asks staff to call, with the text to tell them. Messages to residents are also
+        recorded on the timeline as "resident informed".
+        """
+        reached = []
+        for recipient in recipients:
+            subject, body = render(purpose, language=recipient.language, case=case, extra=extra)
+            if recipient.channel is None:
+                self.event(
+                    case,
+                    TimelineEvent.Kind.NOTE,
+                    text=body,
+                    data={"call_resident": recipient.label, "purpose": purpose},
+                )
+                continue
+            key = message_key(case, what=what, level=level, recipient=recipient)
+            self.rows.append(
+                Notification(
+                    key=key,
+                    purpose=purpose,
+                    recipient_user=recipient.user,
+                    recipient_resident=recipient.resident,
+                    channel=recipient.channel,
+                    to=recipient.to,
+                    language=recipient.language,
+                    subject=subject[:200],
+                    body=body,
+                    created_at=self.now,
+                    send_after=next_office_moment(self.now, **office(policy)),
+                    **case_link(case),
+                )
+            )
+            if recipient.resident is not None:
+                self.event(
+                    case,
+                    TimelineEvent.Kind.RESIDENT_INFORMED,
+                    text=subject,
+                    data={"purpose": purpose, "channel": recipient.channel, "key": key},
+                )
+            reached.append(recipient)
+        return reached
+
+    def save(self) -> list[int]:
+        """Write everything; returns the ids of messages that may go out right away."""
+        TimelineEvent.objects.bulk_create(self.events)
+        if not self.rows:
+            return []
+        # ON CONFLICT DO NOTHING: a message that exists already is not written again.
+        Notification.objects.bulk_create(self.rows, ignore_conflicts=True)
+        due = [row.key for row in self.rows if row.send_after <= self.now]
+        if not due:
+            return []
+        return list(
+            Notification.objects.filter(
+                key__in=due, status=Notification.Status.PENDING
+            ).values_list("id", flat=True)
+        )
+
+
+def dispatch_on_commit(ids: list[int], now: datetime.datetime | None = None) -> None:
+    """Publish delivery tasks once the current transaction has committed.
+
+    Celery's `delay_on_commit` would raise out of the web request when the broker is
+    down (it registers a non-robust on-commit hook); here a failure to publish is
+    logged and the row waits for the sweep.
+    """
+    if ids:
+        transaction.on_commit(partial(dispatch, list(ids), now=now), robust=True)
+
+
+def dispatch(ids: list[int], *, now: datetime.datetime | None = None) -> int:
+    """Publish `deliver_notifications` tasks for these ids (DISPATCH_CHUNK per task, over
+    one broker connection) and note when (`now`: the moment of the change or sweep that
+    wrote them, so one clock judges what is stale). Returns how many ids were published;
+    stops at the first broker error."""
+    from config.celery import app
+
+    from .tasks import deliver_notifications
+
+    published: list[int] = []
+    try:
+        with app.producer_or_acquire() as producer:
+            for start in range(0, len(ids), DISPATCH_CHUNK):
+                chunk = ids[start : start + DISPATCH_CHUNK]
+                deliver_notifications.apply_async((chunk,), producer=producer)
+                published += chunk
+    except Exception:
+        logger.warning(
+            "Broker unavailable: %d of %d notifications wait for the next sweep.",
+            len(ids) - len(published),
+            len(ids),
+            exc_info=True,
+        )
+    if published:
+        Notification.objects.filter(pk__in=published, status=Notification.Status.PENDING).update(
+            dispatched_at=now or timezone.now()
+        )
+    return len(published)
+
+
+def stale(now: datetime.datetime) -> QuerySet[Notification]:
+    """Pending messages that are due and that no delivery task is known to be carrying."""
+    never = Q(dispatched_at__isnull=True, created_at__lte=now - REDISPATCH_AFTER)
+    lost = Q(dispatched_at__lte=now - REPUBLISH_AFTER)
+    return Notification.objects.filter(
+        never | lost, status=Notification.Status.PENDING, send_after__lte=now
+    )
+
+
+def redispatch_stale(now: datetime.datetime, *, limit: int = REDISPATCH_LIMIT) -> int:
+    """Publish the pending messages that are due and were never (or long ago) published."""
+    ids = list(stale(now).order_by("send_after").values_list("id", flat=True)[:limit])
+    return dispatch(ids, now=now) if ids else 0

@@ -1,0 +1,138 @@
+"""Who a message goes to: the person whose move it is, and the rungs of the ladder above."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from accounts.models import User
+from projects.models import ProjectMember
+from residents.models import Resident
+
+from .models import Complaint, DamageClaim, Notification, Promise
+from .models.base import Case
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One addressee. `channel` None means: no automatic message, a person must call
+    (the resident asked for phone calls or letters, or left no usable address)."""
+
+    label: str  # the recipient part of a notification key: user-45, resident-7, expert
+    channel: str | None
+    to: str
+    language: str
+    user: User | None = None
+    resident: Resident | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.user is not None
+
+
+def staff(user: User | None) -> Recipient | None:
+    if user is None or not user.is_active or not user.email:
+        return None
+    return Recipient(
+        label=f"user-{user.pk}",
+        channel=Notification.Channel.EMAIL,
+        to=user.email,
+        language=user.language or "nl",
+        user=user,
+    )
+
+
+def of_resident(resident: Resident) -> Recipient:
+    """The resident by their own channel; falls back to the other written channel when
+    the preferred one has no address, and to a phone call when neither has."""
+    channel: str | None = None
+    to = ""
+    preferred = resident.contact_channel
+    if preferred == Resident.Channel.SMS and resident.phone:
+        channel, to = Notification.Channel.SMS, resident.phone
+    elif preferred == Resident.Channel.EMAIL and resident.email:
+        channel, to = Notification.Channel.EMAIL, resident.email
+    elif preferred in (Resident.Channel.SMS, Resident.Channel.EMAIL):
+        if resident.phone:
+            channel, to = Notification.Channel.SMS, resident.phone
+        elif resident.email:
+            channel, to = Notification.Channel.EMAIL, resident.email
+    return Recipient(
+        label=f"resident-{resident.pk}",
+        channel=channel,
+        to=to,
+        language=resident.language or "nl",
+        resident=resident,
+    )
+
+
+def of_expert(claim: DamageClaim) -> Recipient | None:
+    if not claim.expert_email:
+        return None
+    return Recipient(
+        label="expert", channel=Notification.Channel.EMAIL, to=claim.expert_email, language="nl"
+    )
+
+
+class Teams:
+    """Project team members by role, loaded once for a batch of cases."""
+
+    def __init__(self, project_ids: Iterable[int]) -> None:
+        self._by: dict[tuple[int, str], list[User]] = defaultdict(list)
+        members = (
+            ProjectMember.objects.filter(project_id__in=set(project_ids), user__is_active=True)
+            .select_related("user")
+            .order_by("user_id")
+        )
+        for member in members:
+            self._by[(member.project_id, member.role)].append(member.user)
+
+    def of(self, project_id: int, role: str) -> list[User]:
+        return list(self._by.get((project_id, role), []))
+
+
+def _people(users: Iterable[User | None]) -> list[Recipient]:
+    seen: set[str] = set()
+    result = []
+    for user in users:
+        recipient = staff(user)
+        if recipient and recipient.label not in seen:
+            seen.add(recipient.label)
+            result.append(recipient)
+    return result
+
+
+def handlers(case: Case, teams: Teams) -> list[Recipient]:
+    """Whoever must make the next move on the staff side.
+
+    The case's own handler; without one, the project's handlers (for a stage 2
+    complaint, except the stage 1 handler); without those, the project manager(s).
+    """
+    own = _people([case.handler])
+    if own:
+        return own
+    team = teams.of(case.project_id, ProjectMember.Role.HANDLER)
+    if isinstance(case, Complaint) and case.stage == 2:
+        team = [u for u in team if u.pk != case.stage_one_handler_id]
+    return _people(team) or managers(case, teams)
+
+
+def promise_owner(promise: Promise, teams: Teams) -> list[Recipient]:
+    """The person who made the promise (or its assigned handler)."""
+    return _people([promise.handler]) or _people([promise.created_by]) or handlers(promise, teams)
+
+
+def managers(case: Case, teams: Teams) -> list[Recipient]:
+    return _people(teams.of(case.project_id, ProjectMember.Role.MANAGER))
+
+
+def corporation_contact(case: Case) -> list[Recipient]:
+    return _people([case.project.corporation_contact])
+
+
+CASE_KINDS: dict[type[Case], str] = {
+    DamageClaim: "claim",
+    Complaint: "complaint",
+    Promise: "promise",
+}

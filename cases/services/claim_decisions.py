@@ -1,0 +1,177 @@
+"""Damage claims after the assessment: the decision, an objection, and settlement.
+
+    assessing → accepted | partly_accepted | rejected
+    rejected → assessing (one objection, within the objection period; the chase closes
+               the claim when the period passes; a second rejection is final at once)
+    accepted | partly_accepted → repair_planned → repaired → settled
+    accepted | partly_accepted → compensation_offered → paid → settled
+
+Settled within `claim_settle_days` working days of the decision. The transition table
+is `CLAIM_TRANSITIONS` in claims.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+from ..models import DamageClaim
+from ..workdays import next_working_day, start_of_day
+from .base import Step, require
+from .claims import S, change
+from .errors import InvalidInput
+
+
+def _decide(step: Step, *, reason: str, amount_offered: Decimal | None) -> None:
+    claim, policy = step.case, step.policy
+    over = claim.amount_claimed is not None and claim.amount_claimed > policy.expert_threshold
+    if over and claim.expert_reported_at is None:
+        raise InvalidInput(
+            _("Claims above EUR %(threshold)s need the expert's report before a decision.")
+            % {"threshold": policy.expert_threshold}
+        )
+    claim.decided_at = step.now
+    claim.decision_reason = reason
+    if amount_offered is not None:
+        claim.amount_offered = amount_offered
+    if claim.status == S.REJECTED:
+        if claim.objection_used:
+            # The decision after an objection is final: the claim closes now.
+            claim.closed_at, claim.objection_deadline = step.now, step.now
+            claim.step_due_at = None
+        else:
+            claim.objection_deadline = step.due_in(policy.objection_days)
+            claim.step_due_at = claim.objection_deadline
+        date = claim.objection_deadline
+    else:
+        claim.settle_due_at = step.due_in(policy.claim_settle_days)
+        claim.step_due_at = claim.settle_due_at
+        date = claim.settle_due_at
+    step.tell_resident(
+        "claim_decision",
+        decision=claim.status,
+        reason=reason,
+        date=date,
+        can_object=claim.closed_at is None,
+    )
+
+
+def claim_accept(
+    *, claim: DamageClaim, by: User, reason: str = "", amount_offered: Decimal | None = None
+) -> DamageClaim:
+    return change(
+        claim, by, "accept", lambda s: _decide(s, reason=reason, amount_offered=amount_offered)
+    )
+
+
+def claim_partly_accept(
+    *, claim: DamageClaim, by: User, reason: str, amount_offered: Decimal | None = None
+) -> DamageClaim:
+    reason = require(reason, field="reason", message=_("Say why only part is accepted."))
+    return change(
+        claim,
+        by,
+        "partly_accept",
+        lambda s: _decide(s, reason=reason, amount_offered=amount_offered),
+        reason,
+    )
+
+
+def claim_reject(*, claim: DamageClaim, by: User, reason: str) -> DamageClaim:
+    reason = require(reason, field="reason", message=_("Say why the claim is rejected."))
+    return change(
+        claim, by, "reject", lambda s: _decide(s, reason=reason, amount_offered=None), reason
+    )
+
+
+def claim_object(*, claim: DamageClaim, by: User, reason: str) -> DamageClaim:
+    """The resident objects to the rejection: once, within the objection period."""
+    reason = require(reason, field="reason", message=_("Write down the resident's objection."))
+
+    def apply(step: Step) -> None:
+        claim = step.case
+        if claim.objection_used:
+            raise InvalidInput(_("The resident has already objected once."))
+        if claim.objection_deadline is not None and step.now > claim.objection_deadline:
+            raise InvalidInput(_("The objection period has ended."))
+        claim.objection_used = True
+        claim.step_due_at = step.due_in(step.policy.claim_decision_days)
+        step.tell_resident("claim_objection", date=claim.step_due_at)
+
+    return change(claim, by, "object", apply, reason)
+
+
+def claim_plan_repair(
+    *, claim: DamageClaim, by: User, repair_date: datetime.date, note: str = ""
+) -> DamageClaim:
+    """Plan (or move) the repair; the handler is chased to confirm it the working
+    morning after the repair date."""
+
+    def apply(step: Step) -> None:
+        if repair_date < step.now.date():
+            raise InvalidInput(_("The repair date is in the past."), field="repair_date")
+        step.case.repair_date = repair_date
+        step.case.step_due_at = start_of_day(
+            next_working_day(repair_date), hour=step.policy.office_opens_hour
+        )
+        step.tell_resident("claim_repair_planned", repair_date=repair_date)
+
+    return change(claim, by, "plan_repair", apply, note)
+
+
+def _settle_deadline(step: Step) -> datetime.datetime:
+    """The settle deadline; once it has passed, a short new one so the chase still nags."""
+    due = step.case.settle_due_at
+    if due is None or due <= step.now:
+        return step.due_in(step.policy.claim_contact_days)
+    return due
+
+
+def claim_offer_compensation(*, claim: DamageClaim, by: User, amount: Decimal) -> DamageClaim:
+    if amount is None or amount <= 0:
+        raise InvalidInput(_("Enter an amount above zero."), field="amount")
+
+    def apply(step: Step) -> None:
+        step.case.amount_offered = amount
+        step.case.step_due_at = _settle_deadline(step)
+        step.tell_resident("claim_compensation_offered", amount=amount, date=step.case.step_due_at)
+
+    return change(claim, by, "offer_compensation", apply)
+
+
+def claim_mark_repaired(*, claim: DamageClaim, by: User, note: str = "") -> DamageClaim:
+    def apply(step: Step) -> None:
+        step.case.step_due_at = _settle_deadline(step)
+
+    return change(claim, by, "mark_repaired", apply, note)
+
+
+def claim_mark_paid(
+    *, claim: DamageClaim, by: User, amount_paid: Decimal | None = None
+) -> DamageClaim:
+    def apply(step: Step) -> None:
+        paid = amount_paid if amount_paid is not None else step.case.amount_offered
+        if paid is None or paid <= 0:
+            raise InvalidInput(_("Enter the amount that was paid."), field="amount_paid")
+        step.case.amount_paid = paid
+        step.case.step_due_at = _settle_deadline(step)
+        step.tell_resident("claim_paid", amount=paid)
+
+    return change(claim, by, "mark_paid", apply)
+
+
+def claim_settle(
+    *, claim: DamageClaim, by: User, resident_accepted: bool | None = True, note: str = ""
+) -> DamageClaim:
+    """Close the claim for good; the chase stops."""
+
+    def apply(step: Step) -> None:
+        step.case.settled_at = step.now
+        step.case.resident_accepted = resident_accepted
+        step.tell_resident("claim_settled")
+
+    return change(claim, by, "settle", apply, note)

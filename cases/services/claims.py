@@ -1,0 +1,201 @@
+"""The damage-claim lifecycle.
+
+    reported → assessing → (waiting_resident | waiting_expert ↔ assessing)
+             → accepted | partly_accepted | rejected
+             → repair_planned | compensation_offered → repaired | paid → settled
+    withdrawn from any open state; a rejection may be objected to once (→ assessing)
+    within the objection period, after which the chase closes the claim.
+
+Deadlines count in working days from the start of each step (policy of the project):
+contact within `claim_contact_days`, decision within `claim_decision_days` of the
+start of the assessment, settled within `claim_settle_days` of the decision. While the
+claim waits for the resident or the expert, the handler's decision clock pauses.
+The steps after the assessment (decision, objection, settlement) are in
+claim_decisions.py; the whole transition table is `CLAIM_TRANSITIONS` below.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from projects.models import Dwelling
+from residents.models import Resident
+
+from ..models import DamageClaim
+from ..recipients import of_expert
+from ..workdays import working_days_between
+from .base import (
+    Step,
+    Transition,
+    Who,
+    change_state,
+    create_case,
+    require,
+    transitions,
+)
+
+S = DamageClaim.Status
+OPEN = frozenset(DamageClaim.OPEN_STATUSES)
+DECIDED = frozenset({S.ACCEPTED, S.PARTLY_ACCEPTED})
+
+
+def _t(action: str, label: str, sources: Iterable[str], target: str, who: Who) -> Transition:
+    return Transition(action, label, frozenset(sources), target, who)
+
+
+D, R = Who.DECIDER, Who.RECORDER
+
+CLAIM_TRANSITIONS = transitions(
+    _t("start_assessment", _("Start the assessment"), {S.REPORTED}, S.ASSESSING, D),
+    _t("ask_resident", _("Ask the resident"), {S.ASSESSING}, S.WAITING_RESIDENT, D),
+    _t("resident_answered", _("Resident has answered"), {S.WAITING_RESIDENT}, S.ASSESSING, D),
+    _t("request_expert", _("Send to the expert"), {S.ASSESSING}, S.WAITING_EXPERT, D),
+    _t("expert_reported", _("Expert has reported"), {S.WAITING_EXPERT}, S.ASSESSING, D),
+    _t("accept", _("Accept"), {S.ASSESSING}, S.ACCEPTED, D),
+    _t("partly_accept", _("Partly accept"), {S.ASSESSING}, S.PARTLY_ACCEPTED, D),
+    _t("reject", _("Reject"), {S.ASSESSING}, S.REJECTED, D),
+    _t("object", _("Objection by the resident"), {S.REJECTED}, S.ASSESSING, R),
+    _t("plan_repair", _("Plan the repair"), {*DECIDED, S.REPAIR_PLANNED}, S.REPAIR_PLANNED, D),
+    _t("offer_compensation", _("Offer compensation"), DECIDED, S.COMPENSATION_OFFERED, D),
+    _t("mark_repaired", _("Repaired"), {S.REPAIR_PLANNED}, S.REPAIRED, R),
+    _t("mark_paid", _("Paid"), {S.COMPENSATION_OFFERED}, S.PAID, D),
+    _t("settle", _("Settle"), {S.REPAIRED, S.PAID}, S.SETTLED, D),
+    _t("withdraw", _("Withdraw"), OPEN, S.WITHDRAWN, R),
+)
+
+
+def change(
+    claim: DamageClaim,
+    by: User,
+    action: str,
+    apply: Callable[[Step], None],
+    reason: str = "",
+) -> DamageClaim:
+    """Take claim step `action` (see base.change_state for the contract)."""
+    return change_state(
+        case=claim, by=by, table=CLAIM_TRANSITIONS, action=action, apply=apply, reason=reason
+    )
+
+
+def claim_report(
+    *,
+    dwelling: Dwelling,
+    by: User,
+    resident: Resident | None = None,
+    damage_kind: str = DamageClaim.DamageKind.OTHER,
+    room: str = DamageClaim.Room.OTHER,
+    description: str = "",
+    occurred_on: datetime.date | None = None,
+    amount_claimed: Decimal | None = None,
+    handler: User | None = None,
+    submission_id: uuid.UUID | None = None,
+) -> DamageClaim:
+    """Record a damage claim; the resident is told at once (within office hours) that a
+    person will contact them within the policy's contact days."""
+    values = {
+        "damage_kind": damage_kind,
+        "room": room,
+        "description": description,
+        "amount_claimed": amount_claimed,
+        "status": S.REPORTED,
+    }
+    if occurred_on is not None:
+        values["occurred_on"] = occurred_on
+
+    def apply(step: Step) -> None:
+        days = step.policy.claim_contact_days
+        step.case.step_due_at = step.due_in(days)
+        step.tell_resident("claim_received", days=days, date=step.case.step_due_at)
+
+    return create_case(
+        model=DamageClaim,
+        by=by,
+        dwelling=dwelling,
+        resident=resident,
+        handler=handler,
+        submission_id=submission_id,
+        values=values,
+        apply=apply,
+    )
+
+
+def claim_start_assessment(*, claim: DamageClaim, by: User, note: str = "") -> DamageClaim:
+    """A person has contacted the resident; the decision clock starts."""
+
+    def apply(step: Step) -> None:
+        if step.case.handler_id is None:
+            step.case.handler = step.by
+        step.case.step_due_at = step.due_in(step.policy.claim_decision_days)
+
+    return change(claim, by, "start_assessment", apply, note)
+
+
+def _pause(step: Step) -> None:
+    step.case.paused_due_at = step.case.step_due_at
+
+
+def _resume(step: Step) -> None:
+    """Back to assessing: the decision deadline moves by the working days spent waiting."""
+    claim = step.case
+    paused_due = claim.paused_due_at or step.now
+    waited = working_days_between(step.entered_previous_at or step.now, step.now)
+    claim.step_due_at = step.due_in(waited, start=paused_due) if waited else paused_due
+    claim.paused_due_at = None
+    step.data["waited_working_days"] = waited
+
+
+def claim_ask_resident(*, claim: DamageClaim, by: User, question: str) -> DamageClaim:
+    """Ask the resident for information; the chase now follows the resident."""
+    question = require(question, field="question", message=_("Write down what you ask."))
+
+    def apply(step: Step) -> None:
+        _pause(step)
+        step.case.step_due_at = step.due_in(step.policy.reminder_every_days)
+        step.tell_resident("claim_question", question=question, date=step.case.step_due_at)
+
+    return change(claim, by, "ask_resident", apply, question)
+
+
+def claim_resident_answered(*, claim: DamageClaim, by: User, note: str = "") -> DamageClaim:
+    return change(claim, by, "resident_answered", _resume, note)
+
+
+def claim_request_expert(
+    *, claim: DamageClaim, by: User, expert_name: str, expert_email: str, note: str = ""
+) -> DamageClaim:
+    """Hand the claim to the insurer's expert; the chase follows the expert."""
+    expert_name = require(expert_name, field="expert_name", message=_("Name the expert."))
+    expert_email = require(
+        expert_email, field="expert_email", message=_("Give the expert's e-mail address.")
+    )
+
+    def apply(step: Step) -> None:
+        claim = step.case
+        _pause(step)
+        claim.expert_name, claim.expert_email = expert_name, expert_email
+        claim.expert_requested_at, claim.expert_reported_at = step.now, None
+        claim.step_due_at = step.due_in(step.policy.expert_report_days)
+        amount = claim.amount_claimed if claim.amount_claimed is not None else "?"
+        step.tell("expert_request", [of_expert(claim)], date=claim.step_due_at, amount=amount)
+        step.tell_resident("claim_expert", date=claim.step_due_at)
+
+    return change(claim, by, "request_expert", apply, note)
+
+
+def claim_expert_reported(*, claim: DamageClaim, by: User, note: str = "") -> DamageClaim:
+    def apply(step: Step) -> None:
+        step.case.expert_reported_at = step.now
+        _resume(step)
+
+    return change(claim, by, "expert_reported", apply, note)
+
+
+def claim_withdraw(*, claim: DamageClaim, by: User, reason: str) -> DamageClaim:
+    reason = require(reason, field="reason", message=_("Write down why the claim is withdrawn."))
+    return change(claim, by, "withdraw", lambda s: s.tell_resident("case_withdrawn"), reason)

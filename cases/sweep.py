@@ -1,0 +1,245 @@
+"""The sweep: every open case whose next chase moment has passed, in locked batches.
+
+The beat job (`cases.tasks.sweep`, every minute) and `python manage.py chase` both call
+`sweep()`. It takes due cases oldest first, `batch_size` at a time, with
+`SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, so several sweeps can run at once and
+never take the same case; SQLite (the embedded default) has no row locks and
+serialises writers instead. For each batch, in one transaction: decide per case, then
+write the cases' new chase state, their timeline events and their outbox rows. Delivery
+tasks are published after the commit. The query is served by the partial index on
+`next_chase_at` of open cases, so its cost grows with the cases due, not with all cases.
+
+A case whose processing raises is pushed an hour ahead and logged, so it cannot wedge
+the queue; a batch whose writes fail falls back to writing one case at a time. A sweep
+stops taking new batches after `budget` seconds (well within the task's soft time
+limit); what is left is due again at the next sweep.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from .chase import Tally, carry_out, decide
+from .models import Complaint, DamageClaim, Promise
+from .models.base import Case
+from .outbox import Changes, dispatch_on_commit, redispatch_stale
+from .recipients import Teams
+from .schedule import policies_for
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER = datetime.timedelta(hours=1)
+CASE_MODELS: tuple[type[Case], ...] = (DamageClaim, Complaint, Promise)
+
+_CHASE_FIELDS = [
+    "status",
+    "status_changed_at",
+    "step_seq",
+    "step_due_at",
+    "next_chase_at",
+    "reminders_sent",
+    "escalation_level",
+    "last_reminder_at",
+    "resident_news_at",
+]
+FIELDS: dict[type[Case], list[str]] = {
+    DamageClaim: [*_CHASE_FIELDS, "closed_at"],
+    Complaint: [*_CHASE_FIELDS, "closed_at"],
+    Promise: _CHASE_FIELDS,
+}
+_RELATED = [
+    "project__corporation",
+    "project__contractor",
+    "project__corporation_contact",
+    "dwelling",
+    "resident",
+    "handler",
+]
+RELATED: dict[type[Case], list[str]] = {
+    DamageClaim: _RELATED,
+    Complaint: _RELATED,
+    Promise: [*_RELATED, "created_by"],
+}
+
+
+@dataclass
+class SweepReport:
+    tally: Tally = field(default_factory=Tally)
+    batches: int = 0
+    errors: int = 0
+    notifications: int = 0
+    redispatched: int = 0
+    seconds: float = 0.0
+    out_of_time: bool = False
+    adopted: int = 0
+
+    def __str__(self) -> str:
+        t = self.tally
+        return (
+            f"{t.cases} cases due: {t.reminders} reminders, {t.escalations} escalations, "
+            f"{t.updates} resident updates, {t.closed} closed, {t.rescheduled} moved to "
+            f"office hours, {self.errors} errors; {self.notifications} messages written, "
+            f"{self.redispatched} re-dispatched, {self.adopted} unscheduled cases "
+            f"scheduled; {self.batches} batches in "
+            f"{self.seconds:.2f}s" + (" (time budget used up)" if self.out_of_time else "")
+        )
+
+
+def sweep(
+    *,
+    now: datetime.datetime | None = None,
+    batch_size: int | None = None,
+    budget: float | None = None,
+    dispatch: bool = True,
+) -> SweepReport:
+    """Chase every case due at `now` (default: the current time)."""
+    now = now or timezone.now()
+    batch_size = batch_size or settings.CHASE_BATCH_SIZE
+    budget = budget if budget is not None else settings.CHASE_SWEEP_BUDGET_SECONDS
+    started = time.monotonic()
+    report = SweepReport()
+    active = list(CASE_MODELS)
+    # Round-robin over the case types so a backlog of claims cannot starve promises.
+    while active:
+        for model in list(active):
+            if time.monotonic() - started > budget:
+                report.out_of_time = True
+                active = []
+                break
+            if not _batch(model, now=now, size=batch_size, dispatch=dispatch, report=report):
+                active.remove(model)
+    for model in CASE_MODELS:
+        report.adopted += _adopt_unscheduled(model, now)
+    if dispatch:
+        report.redispatched = redispatch_stale(now)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _adopt_unscheduled(model: type[Case], now: datetime.datetime, limit: int = 1000) -> int:
+    """An open case without a next chase moment would be forgotten: schedule it now.
+
+    Only cases written outside the services (imports, hand edits) can be in this state;
+    the partial index answers `next_chase_at IS NULL` without scanning closed cases.
+    """
+    ids = list(
+        model.objects.open().filter(next_chase_at__isnull=True).values_list("pk", flat=True)[:limit]
+    )
+    if ids:
+        logger.warning("%d open %s rows had no chase moment.", len(ids), model.__name__)
+        model.objects.filter(pk__in=ids, next_chase_at__isnull=True).update(next_chase_at=now)
+    return len(ids)
+
+
+def _due(model: type[Case], now: datetime.datetime, size: int) -> list[Case]:
+    """Lock up to `size` due cases, oldest first, and load what deciding about them needs.
+
+    The lock is taken on ids alone (a small query on the partial index), so a sweep with
+    nothing due costs a few milliseconds; the join is only planned when there is work.
+    """
+    query = model.objects.due(now).order_by("next_chase_at")
+    if connection.features.has_select_for_update_skip_locked:
+        # Another sweep holds those rows: skip them rather than wait or take them twice.
+        query = query.select_for_update(skip_locked=True)
+    ids = list(query.values_list("pk", flat=True)[:size])
+    if not ids:
+        return []
+    related = model.objects.filter(pk__in=ids).select_related(*RELATED[model])
+    return list(related.order_by("next_chase_at"))
+
+
+def _batch(
+    model: type[Case], *, now: datetime.datetime, size: int, dispatch: bool, report: SweepReport
+) -> int:
+    """Chase one batch; returns how many cases it took (0: none left for this sweep)."""
+    delay = settings.CHASE_TEST_DELAY_MS / 1000
+    with transaction.atomic():
+        cases = _due(model, now, size)
+        if not cases:
+            return 0
+        policies = policies_for(c.project_id for c in cases)
+        teams = Teams(c.project_id for c in cases)
+        done: list[tuple[Case, Changes]] = []
+        failed: list[int] = []
+        for case in cases:
+            if delay:
+                time.sleep(delay)  # test hook: widen the window for a crash mid-sweep
+            changes = Changes(now)
+            try:
+                decision = decide(case, policies[case.project_id], now)
+                carry_out(
+                    case,
+                    decision,
+                    policy=policies[case.project_id],
+                    teams=teams,
+                    now=now,
+                    changes=changes,
+                    tally=report.tally,
+                )
+            except Exception:
+                logger.exception("Chasing %s failed; it is tried again in an hour.", case)
+                failed.append(case.pk)
+                continue
+            done.append((case, changes))
+        ids = _write(model, done, failed, now)
+        if failed:
+            model.objects.filter(pk__in=failed).update(next_chase_at=now + RETRY_AFTER)
+        report.errors += len(failed)
+        report.batches += 1
+        report.notifications += sum(len(c.rows) for _, c in done)
+        if dispatch:
+            dispatch_on_commit(ids, now)
+    return len(cases)
+
+
+def _update_many(model: type[Case], cases: list[Case]) -> None:
+    """One parameterised UPDATE per case, sent as one executemany (pipelined by psycopg).
+
+    Much cheaper than `bulk_update`, whose CASE … WHEN expression for every field and
+    row costs more to build than the whole rest of the sweep.
+    """
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in FIELDS[model]]
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
+    params = [
+        [f.get_db_prep_save(getattr(case, f.attname), connection) for f in fields] + [case.pk]
+        for case in cases
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _write(
+    model: type[Case], done: list[tuple[Case, Changes]], failed: list[int], now: datetime.datetime
+) -> list[int]:
+    """Write a batch in bulk; if that fails, case by case, so one bad row stays alone."""
+    if not done:
+        return []
+    merged = Changes(now)
+    for _, changes in done:
+        merged.events += changes.events
+        merged.rows += changes.rows
+    try:
+        with transaction.atomic():
+            _update_many(model, [c for c, _ in done])
+            return merged.save()
+    except DatabaseError:
+        logger.exception("Writing a chase batch failed; writing its cases one by one.")
+    ids: list[int] = []
+    for case, changes in done:
+        try:
+            with transaction.atomic():
+                case.save(update_fields=FIELDS[model])
+                ids += changes.save()
+        except DatabaseError:
+            logger.exception("Chasing %s failed; it is tried again in an hour.", case)
+            failed.append(case.pk)
+    return ids

@@ -1,0 +1,39 @@
+"""Celery tasks: thin, idempotent, taking ids. The database holds all state and deadlines."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from . import delivery
+from . import sweep as sweeping
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def sweep() -> str:
+    """One chase sweep (beat runs it every minute). Safe to run twice or in parallel:
+    cases are claimed with SKIP LOCKED and messages have unique keys. Not retried — the
+    next beat tick is the retry."""
+    report = sweeping.sweep()
+    if report.tally.cases or report.redispatched or report.errors:
+        logger.info("Chase sweep: %s", report)
+    return str(report)
+
+
+@shared_task(ignore_result=True)
+def deliver_notifications(notification_ids: list[int]) -> str:
+    """Send these outbox rows, each claimed on its own (compare-and-set), so a duplicate
+    or late task finds them claimed or sent and does nothing. Provider failures are
+    recorded on the row and retried by the sweep; one bad row does not stop the rest."""
+    outcomes: dict[str, int] = {}
+    for notification_id in notification_ids:
+        try:
+            outcome = delivery.deliver(notification_id=notification_id)
+        except Exception:
+            logger.exception("Delivering notification %s failed.", notification_id)
+            outcome = "error"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))

@@ -1,0 +1,96 @@
+"""Pin the Celery settings the chase's guarantees rest on, so drift fails the suite."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from pathlib import Path
+
+import pytest
+from celery.schedules import schedule
+from django.conf import settings
+
+from cases import delivery, outbox
+from cases.sms import get_sms_backend
+from config.celery import app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_tasks_are_acknowledged_late_and_redelivered_when_their_process_dies():
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+
+
+def test_time_limits_stay_below_the_visibility_timeout():
+    soft, hard = app.conf.task_soft_time_limit, app.conf.task_time_limit
+    visibility = settings.CELERY_VISIBILITY_TIMEOUT
+    assert 0 < soft < hard <= visibility / 2
+    # Redis reads the visibility timeout in three places; all agree.
+    assert app.conf.broker_transport_options["visibility_timeout"] == visibility
+    assert app.conf.result_backend_transport_options["visibility_timeout"] == visibility
+    assert app.conf.visibility_timeout == visibility
+    # A sweep stops well before its soft limit; a delivery lease outlives any task.
+    budget, lease = settings.CHASE_SWEEP_BUDGET_SECONDS, delivery.LEASE
+    assert budget <= soft / 2
+    assert lease > datetime.timedelta(seconds=hard)
+    assert lease <= outbox.REPUBLISH_AFTER
+
+
+def test_a_dead_broker_fails_fast_for_the_web_request():
+    policy = app.conf.task_publish_retry_policy
+    waited = sum(
+        min(policy["interval_start"] + i * policy["interval_step"], policy["interval_max"])
+        for i in range(policy["max_retries"])
+    )
+    assert waited <= 1
+    assert app.conf.broker_transport_options["socket_connect_timeout"] <= 2
+
+
+def test_beat_runs_the_sweep_every_minute_on_a_utc_interval():
+    assert app.conf.timezone == "UTC" and app.conf.enable_utc is True
+    [(name, entry)] = settings.CELERY_BEAT_SCHEDULE.items()
+    assert entry["task"] == "cases.tasks.sweep"
+    assert isinstance(entry["schedule"], float | int | datetime.timedelta)  # not a crontab
+    assert schedule(entry["schedule"]).run_every == datetime.timedelta(seconds=60)
+    assert entry["options"]["expires"] == 60  # a late sweep is dropped, the next one runs
+
+
+def test_worker_shutdown_and_connection_loss():
+    assert app.conf.worker_cancel_long_running_tasks_on_connection_loss is True
+    assert app.conf.worker_soft_shutdown_timeout == 30
+
+
+def test_tasks_are_registered_and_routed_to_queues_the_worker_consumes():
+    app.loader.import_default_modules()
+    routes = app.conf.task_routes
+    assert routes["cases.tasks.sweep"]["queue"] == "chase"
+    assert routes["cases.tasks.deliver_notifications"]["queue"] == "deliver"
+    assert {"cases.tasks.sweep", "cases.tasks.deliver_notifications"} <= set(app.tasks)
+    worker_line = next(
+        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("worker:")
+    )
+    consumed = re.search(r"--queues[= ](\S+)", worker_line).group(1).split(",")
+    assert {"celery", "chase", "deliver"} <= set(consumed)
+    assert "--concurrency=1" in worker_line  # prefetch 1 x 1 process: one task in hand
+
+
+def test_sms_goes_through_a_pluggable_backend_that_logs_by_default(settings, caplog):
+    from config import settings as configured
+
+    default = configured.SMS_BACKEND
+    assert default == (os.environ.get("SMS_BACKEND") or "cases.sms.LoggingSmsBackend")
+    settings.SMS_BACKEND = "cases.sms.LoggingSmsBackend"
+    with caplog.at_level("INFO", logger="cases.sms"):
+        answer = get_sms_backend().send(to="06 12345678", body="Hallo", idempotency_key="k-1")
+    assert answer == "logged (not sent): SMS k-1"
+    assert "…678" in caplog.text and "12345678" not in caplog.text  # the number is masked
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "cases").rglob("*.py")), ids=lambda p: p.name)
+def test_no_business_deadline_lives_in_a_countdown_or_eta(path):
+    source = path.read_text()
+    assert not re.search(r"\b(countdown|eta)\s*=", source), path
+    assert "retry(" not in source, path  # retries are rows with send_after, not ETA tasks

@@ -1,0 +1,283 @@
+"""Faults with a real Celery worker, real Redis and real PostgreSQL.
+
+- A worker process killed with SIGKILL in the middle of a sweep loses nothing and
+  duplicates nothing: either the broker redelivers the sweep (its pool process died:
+  `task_reject_on_worker_lost`) or the next sweep finishes the work (the whole worker
+  died, its message sits out the visibility timeout).
+- A broker that is down when a claim is reported: the request still succeeds, the claim
+  and its message are saved, and the message goes out once the broker is back.
+
+Workers run with their clock on a working Tuesday morning (process_in_time.py) and use
+their own Redis database, so they never meet the test broker or anyone else's worker.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from celery import Celery
+from django.conf import settings
+from django.db import connection
+from kombu import Connection
+
+from cases.models import DamageClaim, Notification, TimelineEvent
+
+from .conftest import TUESDAY
+from .test_sweep_concurrency import seed_due_claims
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKER_REDIS_DB = 5  # not 0-3: those belong to the test runs
+DUE = 40
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def worker_broker_url() -> str:
+    base = redis.connection.parse_url(settings.CELERY_BROKER_URL)
+    return f"redis://{base.get('host', '127.0.0.1')}:{base.get('port', 6379)}/{WORKER_REDIS_DB}"
+
+
+def database_url() -> str:
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+class Processes:
+    """Starts processes in their own session so a test can kill the whole group."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.tmp_path = tmp_path
+        self.started: list[subprocess.Popen] = []
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        env.update(
+            DJANGO_SETTINGS_MODULE="config.settings",
+            PYTHONPATH=str(ROOT),
+            DATABASE_URL=database_url(),
+            CELERY_BROKER_URL=worker_broker_url(),
+            DEBUG="true",
+            WOONRUST_VAR_DIR=str(self.tmp_path / "var"),
+            EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+            SMS_BACKEND="cases.sms.LoggingSmsBackend",
+            LOG_LEVEL="INFO",
+        )
+        env.update(extra)
+        return env
+
+    def worker(self, name: str, *, clock: datetime.datetime, **extra: str) -> Worker:
+        log = self.tmp_path / f"{name}.log"
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "tests/cases/process_in_time.py",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=prefork",
+                "--concurrency=1",
+                "--queues=celery,chase,deliver",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=INFO",
+                f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h",
+            ],
+            cwd=ROOT,
+            env=self.env(WOONRUST_TEST_NOW=clock.isoformat(), **extra),
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.started.append(proc)
+        worker = Worker(proc, log)
+        wait_for(lambda: " ready." in worker.output(), 60, f"{name} did not start", worker)
+        return worker
+
+    def run(self, code: str, *, clock: datetime.datetime, **extra: str):
+        return subprocess.run(
+            [sys.executable, "tests/cases/process_in_time.py", "python", "-c", code],
+            cwd=ROOT,
+            env=self.env(WOONRUST_TEST_NOW=clock.isoformat(), **extra),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    def stop_all(self) -> None:
+        for proc in self.started:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+
+
+class Worker:
+    def __init__(self, proc: subprocess.Popen, log: Path) -> None:
+        self.proc, self.log = proc, log
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def pool_children(self) -> list[int]:
+        found = subprocess.run(
+            ["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True
+        ).stdout
+        return [int(pid) for pid in found.split()]
+
+    def kill_everything(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=30)
+
+
+def wait_for(condition: Callable[[], bool], seconds: float, message: str, *workers) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    logs = "\n\n".join(w.output()[-4000:] for w in workers)
+    pytest.fail(f"{message} within {seconds}s\n{logs}")
+
+
+@pytest.fixture
+def processes(tmp_path) -> Iterator[Processes]:
+    redis.Redis.from_url(worker_broker_url()).flushdb()
+    running = Processes(tmp_path)
+    yield running
+    running.stop_all()
+    redis.Redis.from_url(worker_broker_url()).flushdb()
+
+
+def send(task: str) -> None:
+    """Publish a task to the workers' broker, as beat does. (An explicit connection:
+    Celery prefers $CELERY_BROKER_URL, the test broker, over an app's `broker=`.)"""
+    queue = {"cases.tasks.sweep": "chase"}.get(task, "celery")
+    probe = Celery("probe")
+    with Connection(worker_broker_url()) as broker:
+        probe.send_task(task, queue=queue, connection=broker)
+    probe.close()
+
+
+def chased() -> int:
+    return DamageClaim.objects.filter(reminders_sent__gte=1).count()
+
+
+def assert_each_case_chased_once_and_each_message_sent_once(*workers: Worker) -> None:
+    assert DamageClaim.objects.count() == DUE
+    assert set(DamageClaim.objects.values_list("reminders_sent", flat=True)) == {1}
+    reminders = TimelineEvent.objects.filter(kind=TimelineEvent.Kind.REMINDER_SENT)
+    assert Counter(reminders.values_list("claim_id", flat=True)) == Counter(
+        dict.fromkeys(DamageClaim.objects.values_list("pk", flat=True), 1)
+    )
+    notes = list(Notification.objects.all())
+    assert len(notes) == DUE
+    assert {(n.status, n.attempts) for n in notes} == {("sent", 1)}
+    # What the (console) mail backend actually printed, across every worker that ran.
+    printed = Counter(
+        int(pk) for w in workers for pk in re.findall(r"X-Woonrust-Notification: (\d+)", w.output())
+    )
+    assert printed == Counter({n.pk: 1 for n in notes})
+
+
+def test_a_pool_process_killed_mid_sweep_is_redelivered_and_finishes(world, processes):
+    seed_due_claims(world, DUE)
+    worker = processes.worker(
+        "redeliver", clock=TUESDAY, CHASE_TEST_DELAY_MS="150", CHASE_BATCH_SIZE="5"
+    )
+    send("cases.tasks.sweep")
+    wait_for(lambda: chased() >= 10, 60, "the sweep did not get going", worker)
+    [child] = worker.pool_children()
+    os.kill(child, signal.SIGKILL)
+    before = chased()
+    assert before < DUE, "the sweep finished before it could be killed"
+    # The broker hands the same sweep message to a fresh pool process.
+    wait_for(lambda: chased() == DUE, 90, "the redelivered sweep did not finish", worker)
+    wait_for(
+        lambda: Notification.objects.filter(status="sent").count() == DUE,
+        60,
+        "not every message was delivered",
+        worker,
+    )
+    assert "WorkerLostError" in worker.output() or "signal 9" in worker.output()
+    assert_each_case_chased_once_and_each_message_sent_once(worker)
+
+
+def test_a_worker_killed_mid_sweep_loses_nothing_the_next_sweep_finishes(world, processes):
+    seed_due_claims(world, DUE)
+    first = processes.worker(
+        "doomed", clock=TUESDAY, CHASE_TEST_DELAY_MS="150", CHASE_BATCH_SIZE="5"
+    )
+    send("cases.tasks.sweep")
+    wait_for(lambda: chased() >= 10, 60, "the sweep did not get going", first)
+    first.kill_everything()
+    partly = chased()
+    assert 10 <= partly < DUE
+    assert Notification.objects.count() == partly  # the cut-off batch left no trace
+    second = processes.worker("next", clock=TUESDAY + datetime.timedelta(minutes=1))
+    send("cases.tasks.sweep")  # the next beat tick
+    wait_for(lambda: chased() == DUE, 60, "the next sweep did not finish", second)
+    wait_for(
+        lambda: Notification.objects.filter(status="sent").count() == DUE,
+        60,
+        "not every message was delivered",
+        second,
+    )
+    assert_each_case_chased_once_and_each_message_sent_once(first, second)
+
+
+REPORT_A_CLAIM = """
+import time, django
+django.setup()
+from django.db import transaction
+from cases.services import claim_report
+from projects.models import Dwelling
+from accounts.models import User
+started = time.monotonic()
+dwelling = Dwelling.objects.get(pk={dwelling})
+with transaction.atomic():  # as a web request with ATOMIC_REQUESTS would
+    claim = claim_report(
+        dwelling=dwelling,
+        by=User.objects.get(pk={user}),
+        resident=dwelling.residents.get(),
+    )
+print(claim.pk, round(time.monotonic() - started, 2))
+"""
+
+
+def test_a_broker_that_is_down_does_not_fail_the_report_and_the_message_follows(world, processes):
+    code = REPORT_A_CLAIM.format(dwelling=world.dwelling.pk, user=world.supervisor.pk)
+    request = processes.run(code, clock=TUESDAY, CELERY_BROKER_URL="redis://127.0.0.1:1/0")
+    assert request.returncode == 0, request.stderr
+    claim_id, seconds = request.stdout.split()
+    assert float(seconds) < 5, "a dead broker must not hold the request"
+    assert "Broker unavailable" in request.stderr  # logged, not raised
+    note = Notification.objects.get(claim_id=int(claim_id))
+    assert (note.status, note.dispatched_at) == ("pending", None)
+
+    # The broker is back; a minute later the beat's sweep finds the message and sends it.
+    worker = processes.worker("back", clock=TUESDAY + datetime.timedelta(minutes=2))
+    send("cases.tasks.sweep")
+    wait_for(
+        lambda: Notification.objects.filter(pk=note.pk, status="sent").exists(),
+        60,
+        "the waiting message was not sent",
+        worker,
+    )
+    note.refresh_from_db()
+    assert note.attempts == 1
+    assert worker.output().count(f"SMS woonrust-notification-{note.pk} ") == 1
+    assert "1 re-dispatched" in worker.output()
