@@ -1,7 +1,14 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.admin_scope import ScopedModelAdmin, ScopedRelatedFilter
+from accounts.models import User
+from projects.models import Project
 
 from .models import (
     ChasePolicy,
@@ -12,6 +19,7 @@ from .models import (
     Promise,
     TimelineEvent,
 )
+from .services.errors import TransitionRefused
 
 CASE_RAW_IDS = ["project", "dwelling", "resident", "handler", "created_by"]
 # State and chase bookkeeping change only through cases.services (which checks the
@@ -29,7 +37,47 @@ CHASE_READONLY = [
 ]
 
 
-class CaseAdmin(admin.ModelAdmin):
+# The link's hash and secret are never shown or edited; the link changes only through the
+# actions below (statuslink.services), which record it on the timeline.
+STATUS_LINK_HIDDEN = ["status_token", "status_link_secret"]
+STATUS_LINK_READONLY = ["status_link_issued_at", "status_link_revoked_at"]
+
+
+@admin.action(description=gettext_lazy("Make a new status link and send it to the resident"))
+def reissue_status_link(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
+    from statuslink.services import status_link_reissue
+    from statuslink.tokens import link_url
+
+    for case in queryset:
+        try:
+            token = status_link_reissue(case=case, by=request.user)
+        except TransitionRefused as refused:
+            modeladmin.message_user(request, f"{case}: {refused.message}", messages.ERROR)
+            continue
+        modeladmin.message_user(
+            request,
+            _("%(case)s: new status link %(link)s (the old one no longer works).")
+            % {"case": case, "link": link_url(token)},
+            messages.SUCCESS,
+        )
+
+
+@admin.action(description=gettext_lazy("Switch off the status link"))
+def revoke_status_link(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
+    from statuslink.services import status_link_revoke
+
+    for case in queryset:
+        try:
+            status_link_revoke(case=case, by=request.user)
+        except TransitionRefused as refused:
+            modeladmin.message_user(request, f"{case}: {refused.message}", messages.ERROR)
+            continue
+        modeladmin.message_user(
+            request, _("%(case)s: status link switched off.") % {"case": case}, messages.SUCCESS
+        )
+
+
+class CaseAdmin(ScopedModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A case starts its lifecycle (first deadline, resident told, chase scheduled)
         # only through claim_report / complaint_record / promise_record.
@@ -56,7 +104,7 @@ class DamageClaimAdmin(CaseAdmin):
         "step_due_at",
         "next_chase_at",
     ]
-    list_filter = ["status", "damage_kind", "responsible_party", "project"]
+    list_filter = ["status", "damage_kind", "responsible_party", ("project", ScopedRelatedFilter)]
     list_select_related = ["dwelling", "project", "handler"]
     search_fields = ["id", "description", "dwelling__street", "dwelling__postcode"]
     raw_id_fields = CASE_RAW_IDS
@@ -75,6 +123,11 @@ class DamageClaimAdmin(CaseAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
     inlines = [ClaimPhotoInline]
+    exclude = STATUS_LINK_HIDDEN
+    actions = [reissue_status_link, revoke_status_link]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [*super().get_readonly_fields(request, obj), *STATUS_LINK_READONLY]
 
 
 @admin.register(Complaint)
@@ -89,7 +142,7 @@ class ComplaintAdmin(CaseAdmin):
         "handler",
         "step_due_at",
     ]
-    list_filter = ["status", "stage", "category", "project"]
+    list_filter = ["status", "stage", "category", ("project", ScopedRelatedFilter)]
     list_select_related = ["dwelling", "project", "handler"]
     search_fields = ["id", "description", "dwelling__street", "dwelling__postcode"]
     raw_id_fields = [*CASE_RAW_IDS, "stage_one_handler"]
@@ -104,12 +157,17 @@ class ComplaintAdmin(CaseAdmin):
     ]
     date_hierarchy = "created_at"
     show_full_result_count = False
+    exclude = STATUS_LINK_HIDDEN
+    actions = [reissue_status_link, revoke_status_link]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [*super().get_readonly_fields(request, obj), *STATUS_LINK_READONLY]
 
 
 @admin.register(Promise)
 class PromiseAdmin(CaseAdmin):
     list_display = ["number", "status", "description", "due_on", "dwelling", "created_by"]
-    list_filter = ["status", "project"]
+    list_filter = ["status", ("project", ScopedRelatedFilter)]
     list_select_related = ["dwelling", "created_by"]
     search_fields = ["id", "description", "dwelling__street", "dwelling__postcode"]
     raw_id_fields = CASE_RAW_IDS
@@ -119,16 +177,19 @@ class PromiseAdmin(CaseAdmin):
 
 
 @admin.register(ClaimPhoto)
-class ClaimPhotoAdmin(admin.ModelAdmin):
+class ClaimPhotoAdmin(ScopedModelAdmin):
     list_display = ["id", "claim", "width", "height", "uploaded_by", "uploaded_at"]
     list_select_related = ["claim", "uploaded_by"]
     search_fields = ["claim__id", "caption"]
     raw_id_fields = ["claim", "uploaded_by"]
     show_full_result_count = False
 
+    def scope(self, queryset: QuerySet, user: User) -> QuerySet:
+        return queryset.filter(claim__in=DamageClaim.objects.visible_to(user))
+
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(admin.ModelAdmin):
+class TimelineEventAdmin(ScopedModelAdmin):
     """Read-only: the timeline is append-only."""
 
     list_display = ["at", "kind", "dwelling", "claim", "complaint", "promise", "actor", "to_status"]
@@ -147,7 +208,7 @@ class TimelineEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChasePolicy)
-class ChasePolicyAdmin(admin.ModelAdmin):
+class ChasePolicyAdmin(ScopedModelAdmin):
     list_display = [
         "project",
         "claim_contact_days",
@@ -161,13 +222,24 @@ class ChasePolicyAdmin(admin.ModelAdmin):
     search_fields = ["project__name"]
     autocomplete_fields = ["project"]
 
+    def scope(self, queryset: QuerySet, user: User) -> QuerySet:
+        return queryset.filter(project__in=Project.objects.visible_to(user))
+
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ScopedModelAdmin):
     list_display = ["created_at", "purpose", "channel", "to", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel", "purpose"]
     search_fields = ["key", "to", "subject"]
     raw_id_fields = ["claim", "complaint", "promise", "recipient_user", "recipient_resident"]
+
+    def scope(self, queryset: QuerySet, user: User) -> QuerySet:
+        return queryset.filter(
+            Q(claim__in=DamageClaim.objects.visible_to(user))
+            | Q(complaint__in=Complaint.objects.visible_to(user))
+            | Q(promise__in=Promise.objects.visible_to(user))
+        )
+
     readonly_fields = [
         "key",
         "status",

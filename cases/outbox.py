@@ -25,6 +25,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from statuslink.tokens import case_link_url
+
 from .messages import render
 from .models import ChasePolicy, Notification, TimelineEvent
 from .models.base import Case
@@ -94,7 +96,12 @@ class Changes:
         """
         reached = []
         for recipient in recipients:
-            subject, body = render(purpose, language=recipient.language, case=case, extra=extra)
+            context = dict(extra or {})
+            if recipient.resident is not None and recipient.channel is not None:
+                # Only the resident's own written message carries their status link:
+                # never a staff message, never a call note on the timeline.
+                context["link"] = case_link_url(case)
+            subject, body = render(purpose, language=recipient.language, case=case, extra=context)
             if recipient.channel is None:
                 self.event(
                     case,

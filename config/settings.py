@@ -26,6 +26,8 @@ INSECURE_SECRET_KEY = "woonrust-insecure-development-key-do-not-use-in-productio
 SECRET_KEY = env_str("SECRET_KEY", INSECURE_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The address residents reach the site under: status links in messages start with it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 if not DEBUG:
     if not SECRET_KEY or SECRET_KEY == INSECURE_SECRET_KEY or len(SECRET_KEY) < 50:
@@ -195,6 +197,24 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+
+# Cache: Redis when REDIS_URL / CACHE_URL is set (shared by every web process, needed for
+# the status link's rate limits to hold across processes), else this process's memory.
+CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Resident status links (/s/<token>/, statuslink/): how long a link keeps working after
+# its case closed, and requests per minute per client address and per token.
+STATUS_LINK_DAYS_AFTER_CLOSE = env_int("STATUS_LINK_DAYS_AFTER_CLOSE", 60)
+STATUS_LINK_RATE_PER_IP = env_int("STATUS_LINK_RATE_PER_IP", 30)
+STATUS_LINK_RATE_PER_TOKEN = env_int("STATUS_LINK_RATE_PER_TOKEN", 20)
+# The number the "link not found" page tells residents to call (it knows no case).
+STATUS_LINK_PHONE = env_str("STATUS_LINK_PHONE")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,13 +1,205 @@
-"""The resident's status page, reached through a secret link. For now a friendly placeholder."""
+"""The resident's status page, reached through a secret link; no login.
+
+Every response (also the 404 and 429 pages) is private and never stored, never sends the
+URL (which holds the token) to another site as a Referer, and asks search engines not
+to index it.
+Unknown, revoked and expired links all get the same 404 page after the same queries.
+The page needs no JavaScript: plain links and forms, posts answered with a redirect.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.models import DamageClaim
+from cases.photos import PhotoRejected
+from cases.services.errors import TransitionRefused
+from cases.workdays import local_date_text
+
+from . import services
+from .access import StatusCase, case_for_token, rate_limited
+from .forms import InformationForm, SatisfactionForm
+from .models import CHANGE_WINDOW, SatisfactionAnswer
+from .page import describe
+
+LANGUAGES = {code for code, _name in settings.LANGUAGES}
+# Confirmations shown after a post (`?done=`), so a reload does not post again.
+DONE = {"answer", "information", "updates-off", "updates-on"}
+
+
+def _private(response: HttpResponse, *, referrer: str = "no-referrer") -> HttpResponse:
+    response["Cache-Control"] = "no-store, private"
+    response["Referrer-Policy"] = referrer
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _language(request: HttpRequest, case: StatusCase | None) -> str:
+    """The language picked on the page (`lang`), else the resident's own."""
+    chosen = request.POST.get("lang") or request.GET.get("lang") or ""
+    if chosen in LANGUAGES:
+        return chosen
+    if case is not None and case.resident is not None and case.resident.language in LANGUAGES:
+        return case.resident.language
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _unknown(request: HttpRequest) -> HttpResponse:
+    # Nothing about the token or any case: the same page for unknown, revoked, expired.
+    return _private(
+        render(
+            request,
+            "statuslink/unknown.html",
+            {"help_phone": settings.STATUS_LINK_PHONE},
+            status=404,
+        )
+    )
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = render(
+        request, "statuslink/too_many.html", {"help_phone": settings.STATUS_LINK_PHONE}, status=429
+    )
+    response["Retry-After"] = "60"
+    return _private(response)
+
+
+def _gate(request: HttpRequest, token: str) -> tuple[StatusCase | None, HttpResponse | None]:
+    """Rate limit, then look the token up: (case, None) or (None, the response to send)."""
+    if rate_limited(request, token):
+        return None, _too_many(request)
+    case = case_for_token(token, timezone.now())
+    if case is None:
+        return None, _unknown(request)
+    return case, None
+
+
+def _page_url(token: str, lang: str, done: str = "") -> str:
+    query = {"lang": lang, **({"done": done} if done else {})}
+    return f"{reverse('status', args=[token])}?{urlencode(query)}"
+
+
+def _page(
+    request: HttpRequest,
+    case: StatusCase,
+    token: str,
+    *,
+    lang: str,
+    satisfaction_form: SatisfactionForm | None = None,
+    information_form: InformationForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    now = timezone.now()
+    is_claim = isinstance(case, DamageClaim)
+    answer: SatisfactionAnswer | None = None
+    asks_score = is_claim and case.status == DamageClaim.Status.SETTLED
+    if asks_score:
+        answer = SatisfactionAnswer.objects.filter(claim=case).first()
+    may_answer = asks_score and (answer is None or answer.may_change(now))
+    if may_answer and satisfaction_form is None:
+        initial = {"score": answer.score, "remark": answer.remark} if answer else {}
+        satisfaction_form = SatisfactionForm(initial=initial)
+    waits_for_resident = is_claim and case.status == DamageClaim.Status.WAITING_RESIDENT
+    if waits_for_resident and information_form is None:
+        information_form = InformationForm()
+    done = request.GET.get("done", "")
+    context = {
+        "view": describe(case, now),
+        "token": token,
+        "lang": lang,
+        "other_lang": "en" if lang == "nl" else "nl",
+        "done": done if done in DONE else "",
+        "error": error,
+        "answer": answer,
+        "may_answer": may_answer,
+        "change_until": local_date_text(answer.answered_at + CHANGE_WINDOW) if answer else "",
+        "satisfaction_form": satisfaction_form if may_answer else None,
+        "information_form": information_form if waits_for_resident else None,
+        "has_resident": case.resident is not None,
+        "updates_on": case.resident is not None and case.resident.non_essential_messages,
+    }
+    response = render(request, "statuslink/status.html", context, status=status)
+    response["Content-Language"] = lang
+    # Not "no-referrer" on the page with forms: under it Chromium sends `Origin: null`
+    # with a form post, which Django's CSRF check rightly refuses. "same-origin" sends
+    # the URL (and its token) only back to us, never to another site.
+    return _private(response, referrer="same-origin")
 
 
 @require_GET
 def status_page(request: HttpRequest, token: str) -> HttpResponse:
-    # Same page for every token until status links exist: it reveals nothing.
-    return render(request, "statuslink/unknown.html", status=404)
+    case, refusal = _gate(request, token)
+    if refusal is not None:
+        return refusal
+    lang = _language(request, case)
+    with translation.override(lang):
+        return _page(request, case, token, lang=lang)
+
+
+@require_POST
+def answer_satisfaction(request: HttpRequest, token: str) -> HttpResponse:
+    case, refusal = _gate(request, token)
+    if refusal is not None:
+        return refusal
+    lang = _language(request, case)
+    with translation.override(lang):
+        form = SatisfactionForm(request.POST)
+        if not isinstance(case, DamageClaim) or not form.is_valid():
+            return _page(request, case, token, lang=lang, satisfaction_form=form, status=400)
+        try:
+            services.satisfaction_answer(
+                claim=case, score=form.cleaned_data["score"], remark=form.cleaned_data["remark"]
+            )
+        except TransitionRefused as refused:
+            return _page(request, case, token, lang=lang, error=refused.message, status=409)
+    return HttpResponseRedirect(_page_url(token, lang, "answer"), status=303)
+
+
+@require_POST
+def add_information(request: HttpRequest, token: str) -> HttpResponse:
+    case, refusal = _gate(request, token)
+    if refusal is not None:
+        return refusal
+    lang = _language(request, case)
+    with translation.override(lang):
+        form = InformationForm(request.POST, request.FILES)
+        if not isinstance(case, DamageClaim) or not form.is_valid():
+            return _page(request, case, token, lang=lang, information_form=form, status=400)
+        try:
+            services.status_link_add_information(
+                claim=case,
+                text=form.cleaned_data["text"].strip(),
+                photos=form.cleaned_data["photos"],
+            )
+        except PhotoRejected as refused:
+            form.add_error("photos", refused.message)
+            return _page(request, case, token, lang=lang, information_form=form, status=400)
+        except TransitionRefused:
+            # Sent twice, or staff moved the claim on meanwhile: nothing was stored.
+            error = translation.gettext(
+                "We are not waiting for information any more. Please call us if you want to "
+                "tell us something."
+            )
+            return _page(request, case, token, lang=lang, error=error, status=409)
+    return HttpResponseRedirect(_page_url(token, lang, "information"), status=303)
+
+
+@require_POST
+def set_updates(request: HttpRequest, token: str) -> HttpResponse:
+    case, refusal = _gate(request, token)
+    if refusal is not None:
+        return refusal
+    lang = _language(request, case)
+    wanted = request.POST.get("updates") == "on"
+    services.status_link_updates_set(case=case, wanted=wanted)
+    return HttpResponseRedirect(
+        _page_url(token, lang, "updates-on" if wanted else "updates-off"), status=303
+    )

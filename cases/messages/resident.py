@@ -36,6 +36,11 @@ _NEXT_STEP = {
 }
 
 
+def next_step(case: Case) -> str:
+    """What happens next, as residents are told (empty when nothing is awaited)."""
+    return str(_NEXT_STEP.get((type(case), case.status), ""))
+
+
 def base_context(case: Case) -> dict[str, Any]:
     project = case.project
     phone = project.corporation.phone or project.contractor.phone
@@ -50,10 +55,15 @@ def base_context(case: Case) -> dict[str, Any]:
     }
 
 
-def _call(c: dict[str, Any]) -> str:
+def _call(c: dict[str, Any], *, link: bool = True) -> str:
+    """How to reach us, after the status link (when the resident has one)."""
     if c["phone"]:
-        return _("Questions? Call %(phone)s.") % c
-    return _("Questions? Ask the site supervisor.")
+        call = _("Questions? Call %(phone)s.") % c
+    else:
+        call = _("Questions? Ask the site supervisor.")
+    if link and c.get("link"):
+        return _body(_("See how it stands: %(link)s") % c, call)
+    return call
 
 
 def _body(*lines: str) -> str:
@@ -138,9 +148,20 @@ def claim_paid(c: dict[str, Any]) -> tuple[str, str]:
 
 
 def claim_settled(c: dict[str, Any]) -> tuple[str, str]:
+    # The one message that asks the satisfaction question (with the link to answer it).
+    question = (
+        _(
+            "How satisfied are you with how your claim was handled? "
+            "Give a score from 1 to 10 here: %(link)s"
+        )
+        % c
+        if c.get("link")
+        else ""
+    )
     return _("%(number)s is settled") % c, _body(
         _("Your damage report %(number)s is settled. Thank you for your patience.") % c,
-        _call(c),
+        question,
+        _call(c, link=False),
     )
 
 
@@ -222,7 +243,16 @@ def complaint_escalated(c: dict[str, Any]) -> tuple[str, str]:
     )
 
 
+def status_link_new(c: dict[str, Any]) -> tuple[str, str]:
+    return _("New link for %(number)s") % c, _body(
+        _("You have a new link to see how your %(kind)s %(number)s stands.") % c,
+        _("The old link no longer works."),
+        _call(c),
+    )
+
+
 RENDERERS = {
+    "status_link_new": status_link_new,
     "claim_received": claim_received,
     "claim_question": claim_question,
     "claim_expert": claim_expert,

@@ -71,7 +71,18 @@ def expert_reminder(c: dict[str, Any]) -> tuple[str, str]:
     )
 
 
+def resident_replied(c: dict[str, Any]) -> tuple[str, str]:
+    return _("%(number)s: the resident added information") % c, _body(
+        _("The resident added information to %(number)s (%(address)s) through their status link.")
+        % c,
+        c["text"],
+        _("Photos added: %(photos)s.") % c if c.get("photos") else "",
+        _("The claim is being assessed again. Decide by %(date)s.") % c,
+    )
+
+
 RENDERERS = {
+    "resident_replied": resident_replied,
     "reminder": reminder,
     "escalation": escalation,
     "expert_request": expert_request,

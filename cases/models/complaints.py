@@ -71,6 +71,14 @@ class Complaint(Case):
     status_token = models.CharField(
         _("status link token"), max_length=64, unique=True, null=True, blank=True
     )
+    # The status link (statuslink/tokens.py): `status_token` holds the SHA-256 of the
+    # link's token, never the token; the token is derived from `status_link_secret` with
+    # a key the database does not hold. Empty secret: no link (or revoked).
+    status_link_secret = models.CharField(_("status link secret"), max_length=64, blank=True)
+    status_link_issued_at = models.DateTimeField(_("status link issued at"), null=True, blank=True)
+    status_link_revoked_at = models.DateTimeField(
+        _("status link revoked at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("complaint")

@@ -63,6 +63,9 @@ class Transition:
     target: str
     who: Who
     when: Callable[[Any], bool] | None = None
+    # The resident may take this step themselves through their status link (`by=None`:
+    # the secret link is their authorisation; statuslink/ checks it).
+    by_resident: bool = False
 
     def possible_from(self, case: Case) -> bool:
         return (
@@ -113,7 +116,7 @@ class Step:
     """What a transition's `apply` function works with; `case` is locked."""
 
     case: Case
-    by: User
+    by: User | None
     policy: ChasePolicy
     now: datetime.datetime
     changes: Changes
@@ -155,14 +158,17 @@ def _case_kind(case: Case) -> str:
 def change_state[CaseT: Case](
     *,
     case: CaseT,
-    by: User,
+    by: User | None,
     table: dict[str, Transition],
     action: str,
     apply: Callable[[Step], None],
     reason: str = "",
 ) -> CaseT:
     """Take step `action` on `case` for `by`, or raise a TransitionRefused and change
-    nothing. `case` is updated in place and returned."""
+    nothing. `case` is updated in place and returned.
+
+    `by=None` is the resident acting through their status link; only steps marked
+    `by_resident` accept it."""
     spec = table[action]
     model = type(case)
     now = timezone.now()
@@ -170,9 +176,14 @@ def change_state[CaseT: Case](
         locked = (
             model.objects.select_for_update(of=("self",)).select_related(*RELATED).get(pk=case.pk)
         )
-        _refuse_unless_visible(by, locked.project_id)
+        if by is None:
+            if not spec.by_resident:
+                raise NotAllowed(_("You have no access to this case."))
+        else:
+            _refuse_unless_visible(by, locked.project_id)
         if not spec.possible_from(locked):
-            allowed = ", ".join(str(table[a].label) for a in allowed_actions(locked, by, table))
+            possible = allowed_actions(locked, by, table) if by is not None else []
+            allowed = ", ".join(str(table[a].label) for a in possible)
             raise IllegalTransition(
                 _("This %(kind)s is “%(status)s”: “%(action)s” is not possible now.")
                 % {
@@ -182,7 +193,7 @@ def change_state[CaseT: Case](
                 }
                 + (" " + _("Possible now: %(allowed)s.") % {"allowed": allowed} if allowed else "")
             )
-        if spec.who == Who.DECIDER and not is_decider(by, locked.project):
+        if by is not None and spec.who == Who.DECIDER and not is_decider(by, locked.project):
             raise NotAllowed(
                 _("“%(action)s” is for the handler, the project manager or an administrator.")
                 % {"action": spec.label}

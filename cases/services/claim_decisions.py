@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -34,6 +35,8 @@ def _decide(step: Step, *, reason: str, amount_offered: Decimal | None) -> None:
             _("Claims above EUR %(threshold)s need the expert's report before a decision.")
             % {"threshold": policy.expert_threshold}
         )
+    if amount_offered is not None and amount_offered < 0:
+        raise InvalidInput(_("An amount cannot be negative."), field="amount_offered")
     claim.decided_at = step.now
     claim.decision_reason = reason
     if amount_offered is not None:
@@ -112,7 +115,8 @@ def claim_plan_repair(
     morning after the repair date."""
 
     def apply(step: Step) -> None:
-        if repair_date < step.now.date():
+        # "Today" is the Amsterdam date, not the UTC one: they differ just after midnight.
+        if repair_date < timezone.localdate(step.now):
             raise InvalidInput(_("The repair date is in the past."), field="repair_date")
         step.case.repair_date = repair_date
         step.case.step_due_at = start_of_day(

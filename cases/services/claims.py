@@ -26,9 +26,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from projects.models import Dwelling
 from residents.models import Resident
+from statuslink import tokens as status_links
 
 from ..models import DamageClaim
-from ..recipients import of_expert
+from ..recipients import Teams, handlers, of_expert
 from ..workdays import working_days_between
 from .base import (
     Step,
@@ -45,8 +46,15 @@ OPEN = frozenset(DamageClaim.OPEN_STATUSES)
 DECIDED = frozenset({S.ACCEPTED, S.PARTLY_ACCEPTED})
 
 
-def _t(action: str, label: str, sources: Iterable[str], target: str, who: Who) -> Transition:
-    return Transition(action, label, frozenset(sources), target, who)
+def _t(
+    action: str,
+    label: str,
+    sources: Iterable[str],
+    target: str,
+    who: Who,
+    by_resident: bool = False,
+) -> Transition:
+    return Transition(action, label, frozenset(sources), target, who, by_resident=by_resident)
 
 
 D, R = Who.DECIDER, Who.RECORDER
@@ -54,7 +62,14 @@ D, R = Who.DECIDER, Who.RECORDER
 CLAIM_TRANSITIONS = transitions(
     _t("start_assessment", _("Start the assessment"), {S.REPORTED}, S.ASSESSING, D),
     _t("ask_resident", _("Ask the resident"), {S.ASSESSING}, S.WAITING_RESIDENT, D),
-    _t("resident_answered", _("Resident has answered"), {S.WAITING_RESIDENT}, S.ASSESSING, D),
+    _t(
+        "resident_answered",
+        _("Resident has answered"),
+        {S.WAITING_RESIDENT},
+        S.ASSESSING,
+        D,
+        by_resident=True,
+    ),
     _t("request_expert", _("Send to the expert"), {S.ASSESSING}, S.WAITING_EXPERT, D),
     _t("expert_reported", _("Expert has reported"), {S.WAITING_EXPERT}, S.ASSESSING, D),
     _t("accept", _("Accept"), {S.ASSESSING}, S.ACCEPTED, D),
@@ -111,6 +126,8 @@ def claim_report(
     def apply(step: Step) -> None:
         days = step.policy.claim_contact_days
         step.case.step_due_at = step.due_in(days)
+        # The status link goes out with the first message (statuslink/tokens.py).
+        status_links.assign(step.case, step.now)
         step.tell_resident("claim_received", days=days, date=step.case.step_due_at)
 
     return create_case(
@@ -162,8 +179,29 @@ def claim_ask_resident(*, claim: DamageClaim, by: User, question: str) -> Damage
     return change(claim, by, "ask_resident", apply, question)
 
 
-def claim_resident_answered(*, claim: DamageClaim, by: User, note: str = "") -> DamageClaim:
-    return change(claim, by, "resident_answered", _resume, note)
+def claim_resident_answered(
+    *, claim: DamageClaim, by: User | None, note: str = "", photos: int = 0
+) -> DamageClaim:
+    """The resident gave the information asked for; the claim is assessed again.
+
+    `by=None`: the resident added it themselves through their status link (`note` is
+    their text); the handler (or the project's handlers) is then told by e-mail."""
+
+    def apply(step: Step) -> None:
+        _resume(step)
+        if by is None:
+            step.data["via"] = "status_link"
+            step.data["photos"] = photos
+            teams = Teams([step.case.project_id])
+            step.tell(
+                "resident_replied",
+                handlers(step.case, teams),
+                text=note,
+                photos=photos,
+                date=step.case.step_due_at,
+            )
+
+    return change(claim, by, "resident_answered", apply, note)
 
 
 def claim_request_expert(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from projects.models import Dwelling
 from residents.models import Resident
+from statuslink import tokens as status_links
 
 from ..models import Complaint
 from .base import (
@@ -104,6 +105,8 @@ def complaint_record(
 
     def apply(step: Step) -> None:
         step.case.step_due_at = step.due_in(step.policy.complaint_acknowledge_days)
+        # The status link goes out with the first message (statuslink/tokens.py).
+        status_links.assign(step.case, step.now)
         step.tell_resident("complaint_received", date=step.case.step_due_at)
 
     return create_case(
@@ -195,7 +198,7 @@ def complaint_escalate(
 
     def apply(step: Step) -> None:
         complaint = step.case
-        if step.now > complaint.step_due_at:
+        if complaint.step_due_at is not None and step.now > complaint.step_due_at:
             raise InvalidInput(_("The period to ask for stage 2 has ended."))
         first = complaint.handler
         if handler is not None:

@@ -333,3 +333,28 @@ def test_refusals_are_translated(chase_world, language, text):
     with translation.override(language), pytest.raises(IllegalTransition) as refused:
         services.claim_accept(claim=claim, by=chase_world.handler)
     assert refused.value.message == text
+
+
+@pytest.mark.parametrize("call", ["claim_accept", "claim_partly_accept"])
+def test_a_negative_offer_is_refused_before_the_database_sees_it(chase_world, call):
+    claim = make_claim(chase_world, S.ASSESSING)
+    with pytest.raises(InvalidInput) as refused:
+        getattr(services, call)(
+            claim=claim, by=chase_world.handler, reason="Deels", amount_offered=Decimal("-5")
+        )
+    assert refused.value.field == "amount_offered"
+    claim.refresh_from_db()
+    assert claim.status == S.ASSESSING
+
+
+def test_the_past_is_judged_by_the_amsterdam_date(chase_world, clock):
+    # 00:30 in Amsterdam is still the previous day in UTC: yesterday is past all the same.
+    clock.move_to(ams(2026, 6, 10, 0, 30))
+    claim = make_claim(chase_world, S.ACCEPTED)
+    with pytest.raises(InvalidInput):
+        services.claim_plan_repair(
+            claim=claim, by=chase_world.handler, repair_date=datetime.date(2026, 6, 9)
+        )
+    services.claim_plan_repair(
+        claim=claim, by=chase_world.handler, repair_date=datetime.date(2026, 6, 10)
+    )

@@ -182,3 +182,13 @@ def test_outsiders_are_refused(chase_world):
     complaint = complaint_in(chase_world, "received, stage 1")
     with pytest.raises(NotAllowed):
         services.complaint_acknowledge(complaint=complaint, by=chase_world.other_handler)
+
+
+def test_escalating_an_answered_complaint_without_a_deadline_works(chase_world):
+    # Imported or older complaints may carry no deadline; that must not crash the step.
+    complaint = complaint_in(chase_world, "answered, stage 1")
+    complaint.step_due_at = None
+    complaint.save(update_fields=["step_due_at"])
+    CALL["escalate"](complaint, chase_world)
+    complaint.refresh_from_db()
+    assert complaint.stage == 2
