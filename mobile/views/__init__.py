@@ -1,0 +1,25 @@
+"""The supervisor's phone app at /m/."""
+
+from __future__ import annotations
+
+from .app import form_shell, offline, ping, service_worker, sign_out
+from .claims import claim_detail, photo, photo_thumbnail
+from .pages import care_needs, dwelling_detail, project_round, round_today
+from .record import claim_photos, submit
+
+__all__ = [
+    "care_needs",
+    "claim_detail",
+    "claim_photos",
+    "dwelling_detail",
+    "form_shell",
+    "offline",
+    "photo",
+    "photo_thumbnail",
+    "ping",
+    "project_round",
+    "round_today",
+    "service_worker",
+    "sign_out",
+    "submit",
+]
