@@ -1,0 +1,101 @@
+"""Forms for setting up a project: the project, its chase policy, its team, an import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, User
+from cases.models import ChasePolicy
+from projects.models import Project, ProjectMember
+
+from .forms import DateInput, PeopleField
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "code",
+            "corporation",
+            "contractor",
+            "city",
+            "starts_on",
+            "ends_on",
+            "phase",
+        ]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].input_formats = ["%Y-%m-%d", "%d-%m-%Y"]
+        corporations = Organisation.objects.filter(kind=Organisation.Kind.CORPORATION)
+        contractors = Organisation.objects.filter(kind=Organisation.Kind.CONTRACTOR)
+        if not user.is_superuser and self.instance.pk is None:
+            # An administrator creates projects their own organisation takes part in.
+            own = Q(pk=user.organisation_id)
+            if user.organisation and user.organisation.kind == Organisation.Kind.CORPORATION:
+                corporations = corporations.filter(own)
+            else:
+                contractors = contractors.filter(own)
+        self.fields["corporation"].queryset = corporations
+        self.fields["contractor"].queryset = contractors
+        if self.instance.pk is not None:
+            # The organisations of an existing project do not change here.
+            del self.fields["corporation"]
+            del self.fields["contractor"]
+            del self.fields["code"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end date is before the start date."))
+        return data
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = ChasePolicy
+        fields = [
+            f.name for f in ChasePolicy._meta.concrete_fields if f.name not in ("id", "project")
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        opens, closes = data.get("office_opens_hour"), data.get("office_closes_hour")
+        if opens is not None and closes is not None and not (opens < closes <= 24):
+            self.add_error("office_closes_hour", _("The office closes after it opens, by 24:00."))
+        manager = data.get("escalate_to_manager_after")
+        corporation = data.get("escalate_to_corporation_after")
+        if manager is not None and corporation is not None and corporation <= manager:
+            self.add_error(
+                "escalate_to_corporation_after",
+                _("Escalate to the corporation later than to the project manager."),
+            )
+        return data
+
+
+class MemberForm(forms.Form):
+    user = PeopleField(label=_("Person"), empty_label=_("Choose a person"))
+    role = forms.ChoiceField(label=_("Role"), choices=ProjectMember.Role.choices)
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].set_people(people)
+        self.fields["user"].error_messages["required"] = _("Choose a person.")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV or Excel)"),
+        error_messages={
+            "required": _("Choose a file."),
+            "empty": _("The file is empty."),
+        },
+    )

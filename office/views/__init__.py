@@ -1,0 +1,28 @@
+"""The back-office views, by page."""
+
+from __future__ import annotations
+
+from .case import case_action, case_assign_view, case_detail, case_note, letter, photo, status_link
+from .dashboards import dashboard, dashboard_export
+from .exports import queue_export
+from .projects import project_import, project_list, project_new, project_setup
+from .queue import assign_bulk, queue
+
+__all__ = [
+    "assign_bulk",
+    "case_action",
+    "case_assign_view",
+    "case_detail",
+    "case_note",
+    "dashboard",
+    "dashboard_export",
+    "letter",
+    "photo",
+    "project_import",
+    "project_list",
+    "project_new",
+    "project_setup",
+    "queue",
+    "queue_export",
+    "status_link",
+]

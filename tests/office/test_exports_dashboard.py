@@ -1,0 +1,111 @@
+"""Exports match the filtered queue; dashboards count right in a fixed number of queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from cases.models import DamageClaim
+
+from .conftest import at, claim, complaint, promise
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_csv_export_matches_the_filtered_queue(client, world, second_home):
+    a = claim(world, due=-2)
+    b = claim(world, due=3, dwelling=second_home)
+    complaint(world, due=1)
+    claim(world, due=1, status=DamageClaim.Status.SETTLED)
+    claim(world, dwelling=world.other_dwelling)
+    client.force_login(world.handler)
+    r = client.get("/office/export.csv", {"kind": "claim"})
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(body(r).decode("utf-8-sig")), delimiter=";"))
+    assert [row[0] for row in rows[1:]] == [a.number, b.number]
+    assert rows[1][9] == "ja"
+    overdue = client.get("/office/export.csv", {"overdue": "on"})
+    rows = list(csv.reader(io.StringIO(body(overdue).decode("utf-8-sig")), delimiter=";"))
+    assert [row[0] for row in rows[1:]] == [a.number]
+
+
+def test_xlsx_export(client, world):
+    made = [claim(world, due=d) for d in range(3)]
+    client.force_login(world.handler)
+    r = client.get("/office/export.xlsx")
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(body(r))).active
+    numbers = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert numbers == [c.number for c in made]
+
+
+def test_export_walks_every_page(client, world, monkeypatch):
+    monkeypatch.setattr("office.queue.PAGE_SIZE", 2)
+    for d in range(7):
+        promise(world, due=d)
+    client.force_login(world.handler)
+    from office import queue
+
+    real = queue.iterate
+    monkeypatch.setattr("office.views.exports.iterate", lambda u, f, n: real(u, f, n, batch=3))
+    rows = body(client.get("/office/export.csv")).decode("utf-8-sig").strip().splitlines()
+    assert len(rows) == 8
+
+
+def test_dashboard_counts(client, world):
+    claim(world, due=-1, status=DamageClaim.Status.ASSESSING)
+    claim(world, due=2, created_at=at(-40))
+    complaint(world, due=1)
+    claim(
+        world,
+        status=DamageClaim.Status.SETTLED,
+        created_at=at(-14),
+        settled_at=at(0),
+        settle_due_at=at(1),
+    )
+    client.force_login(world.manager)
+    r = client.get("/office/dashboard/")
+    assert r.status_code == 200
+    board = r.context["board"]
+    assert board.total.open == 3
+    assert board.total.overdue == 1
+    assert board.total.by_kind["claim"] == 2
+    assert board.total.ages[3] == 1  # recorded 40 days ago: over 20 working days
+    assert board.total.settled == 1 and board.total.settled_on_time == 1
+    assert 9 <= board.total.average_settle_days <= 10
+    assert "<svg" in r.text
+    project = client.get(f"/office/projects/{world.project.pk}/dashboard/")
+    assert project.context["board"].total.open == 3
+
+
+def test_dashboard_export(client, world):
+    claim(world, status=DamageClaim.Status.ASSESSING)
+    client.force_login(world.handler)
+    rows = body(client.get("/office/dashboard/export.csv")).decode("utf-8-sig").splitlines()
+    assert any("In beoordeling" in r for r in rows[1:])
+    projects = body(client.get("/office/dashboard/export.csv", {"table": "projects"})).decode(
+        "utf-8-sig"
+    )
+    assert "Rivierenbuurt" in projects
+    r = client.get(f"/office/projects/{world.project.pk}/dashboard/export.xlsx")
+    assert r.status_code == 200
+
+
+def test_dashboard_query_count_does_not_grow(client, world, django_assert_num_queries):
+    client.force_login(world.manager)
+
+    def count() -> None:
+        # 1 session, 2 user, 3 projects, 4-6 open cases per project and status (claims,
+        # complaints, promises), 7 settled claims, 8 dwellings, 9 visits, 10 satisfaction
+        with django_assert_num_queries(10):
+            assert client.get("/office/dashboard/").status_code == 200
+
+    count()
+    for d in range(10):
+        claim(world, due=d)
+        complaint(world, due=d)
+    count()
