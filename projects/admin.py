@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
+
+from accounts.admin_scope import ScopedModelAdmin, ScopedRelatedFilter
+from accounts.models import User
 
 from .models import Dwelling, Project, ProjectMember, WorkWindow
 
@@ -12,7 +16,7 @@ class ProjectMemberInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ScopedModelAdmin):
     list_display = [
         "name",
         "code",
@@ -23,7 +27,11 @@ class ProjectAdmin(admin.ModelAdmin):
         "starts_on",
         "ends_on",
     ]
-    list_filter = ["phase", "corporation", "contractor"]
+    list_filter = [
+        "phase",
+        ("corporation", ScopedRelatedFilter),
+        ("contractor", ScopedRelatedFilter),
+    ]
     list_select_related = ["corporation", "contractor"]
     search_fields = ["name", "code", "city"]
     autocomplete_fields = ["corporation", "contractor", "corporation_contact"]
@@ -32,12 +40,15 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectMember)
-class ProjectMemberAdmin(admin.ModelAdmin):
+class ProjectMemberAdmin(ScopedModelAdmin):
     list_display = ["user", "role", "project"]
-    list_filter = ["role", "project"]
+    list_filter = ["role", ("project", ScopedRelatedFilter)]
     list_select_related = ["user", "project"]
     search_fields = ["user__email", "user__full_name", "project__name"]
     autocomplete_fields = ["user", "project"]
+
+    def scope(self, queryset: QuerySet, user: User) -> QuerySet:
+        return queryset.filter(project__in=Project.objects.visible_to(user))
 
 
 class WorkWindowInline(admin.TabularInline):
@@ -46,9 +57,9 @@ class WorkWindowInline(admin.TabularInline):
 
 
 @admin.register(Dwelling)
-class DwellingAdmin(admin.ModelAdmin):
+class DwellingAdmin(ScopedModelAdmin):
     list_display = ["__str__", "block", "project"]
-    list_filter = ["project"]
+    list_filter = [("project", ScopedRelatedFilter)]
     list_select_related = ["project"]
     search_fields = ["street", "postcode", "city", "external_ref"]
     autocomplete_fields = ["project"]
@@ -57,7 +68,7 @@ class DwellingAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkWindow)
-class WorkWindowAdmin(admin.ModelAdmin):
+class WorkWindowAdmin(ScopedModelAdmin):
     list_display = ["description", "dwelling", "starts_on", "ends_on"]
     list_filter = ["starts_on"]
     list_select_related = ["dwelling"]
@@ -65,3 +76,6 @@ class WorkWindowAdmin(admin.ModelAdmin):
     raw_id_fields = ["dwelling"]
     date_hierarchy = "starts_on"
     show_full_result_count = False
+
+    def scope(self, queryset: QuerySet, user: User) -> QuerySet:
+        return queryset.filter(dwelling__in=Dwelling.objects.visible_to(user))

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
+
+from accounts.admin_scope import ScopedModelAdmin
+from accounts.models import User
 
 from .models import CareNeed, Resident, Visit
 
@@ -11,7 +15,7 @@ class CareNeedInline(admin.TabularInline):
 
 
 @admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin):
+class ResidentAdmin(ScopedModelAdmin):
     list_display = ["__str__", "dwelling", "phone", "email", "language", "contact_channel"]
     list_filter = ["language", "contact_channel", "non_essential_messages"]
     list_select_related = ["dwelling"]
@@ -22,16 +26,19 @@ class ResidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CareNeed)
-class CareNeedAdmin(admin.ModelAdmin):
+class CareNeedAdmin(ScopedModelAdmin):
     list_display = ["resident", "kind", "note"]
     list_filter = ["kind"]
     list_select_related = ["resident"]
     search_fields = ["resident__last_name", "note"]
     raw_id_fields = ["resident"]
 
+    def scope(self, queryset: QuerySet, user: User) -> QuerySet:
+        return queryset.filter(resident__in=Resident.objects.visible_to(user))
+
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(ScopedModelAdmin):
     list_display = ["visited_at", "dwelling", "visited_by", "kind", "outcome", "mood"]
     list_filter = ["kind", "outcome", "mood"]
     list_select_related = ["dwelling", "visited_by"]

@@ -89,23 +89,10 @@ def role_alert_present(html: str) -> bool:
     return 'role="alert"' in html
 
 
-@pytest.mark.parametrize("url", ["/m/", "/office/"])
-def test_query_count_does_not_grow_with_projects(client, world, django_assert_num_queries, url):
-    from projects.models import Project, ProjectMember
-
-    for i in range(5):
-        extra = Project.objects.create(
-            name=f"Extra {i}",
-            code=f"extra-{i}",
-            corporation=world.corporation,
-            contractor=world.contractor,
-            city="Utrecht",
-            starts_on=world.project.starts_on,
-            ends_on=world.project.ends_on,
-        )
-        ProjectMember.objects.create(project=extra, user=world.handler, role="handler")
-    client.force_login(world.handler)
-    # 1 session, 2 user, 3 projects (with organisations joined in)
-    with django_assert_num_queries(3):
-        response = client.get(url)
-    assert response.text.count("Extra ") == 5
+@pytest.mark.parametrize(
+    ("who", "where"),
+    [("supervisor", "/m/"), ("handler", "/office/"), ("manager", "/office/")],
+)
+def test_home_sends_people_where_they_work(client, world, who, where):
+    client.force_login(getattr(world, who))
+    assert client.get("/")["Location"] == where
