@@ -96,3 +96,12 @@ def role_alert_present(html: str) -> bool:
 def test_home_sends_people_where_they_work(client, world, who, where):
     client.force_login(getattr(world, who))
     assert client.get("/")["Location"] == where
+
+
+def test_a_refused_form_post_explains_itself_in_dutch(db):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/login/", {"username": "x@example.nl", "password": "x"})
+    assert response.status_code == 403
+    assert "Probeer het opnieuw" in response.text
