@@ -8,14 +8,14 @@ no burst of reminders that were "already sent", and some cases due right away.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from random import Random
 
 from statuslink.tokens import assign
 
 from .clock import Clock, working_days_between
-from .context import Run, Subject, event
+from .context import TIMELINE_COLUMNS, Run, Site, Subject, event
 from .store import Row
 
 # The chase policy's defaults (cases.models.ChasePolicy), which every demo project uses.
@@ -52,6 +52,28 @@ class _Link:
     status_token: str | None = None
     status_link_issued_at: dt.datetime | None = None
     status_link_revoked_at: dt.datetime | None = None
+
+
+def seed_cases(
+    run: Run,
+    site: Site,
+    n: int,
+    model: type,
+    columns: Sequence[str],
+    make_row: Callable[[Run, Site, int, list[Row]], Row],
+) -> None:
+    """Write `n` cases of `model` and their timeline events, CHUNK at a time.
+
+    `make_row` builds one case row and appends that case's events to the list it gets.
+    """
+    from cases.models import TimelineEvent
+
+    for start in range(0, n, CHUNK):
+        ids = run.store.ids(model, min(CHUNK, n - start))
+        events: list[Row] = []
+        rows = [make_row(run, site, pk, events) for pk in ids]
+        run.store.write(model, columns, rows)
+        run.store.write(TimelineEvent, TIMELINE_COLUMNS, events)
 
 
 def status_link(issued_at: dt.datetime) -> tuple[str | None, str, dt.datetime | None]:

@@ -6,14 +6,22 @@ import datetime as dt
 from decimal import Decimal
 from random import Random
 
-from cases.models import DamageClaim, TimelineEvent
+from cases.models import DamageClaim
 from cases.models.claims import ClaimStatus as S
 
 from . import data
-from .cases import CASE_COLUMNS, CHUNK, Chase, age, chase, chase_events, history, status_link
+from .cases import (
+    CASE_COLUMNS,
+    Chase,
+    age,
+    chase,
+    chase_events,
+    history,
+    seed_cases,
+    status_link,
+)
 from .claim_steps import DECISIONS, WAITING, claim_dates, claim_path, last_index, step_due
 from .context import (
-    TIMELINE_COLUMNS,
     Run,
     Site,
     Weighted,
@@ -105,14 +113,7 @@ CLOSED_TEXT = "De bezwaartermijn is verstreken; de claim is gesloten."
 
 
 def seed_claims(run: Run, site: Site, n: int) -> None:
-    for start in range(0, n, CHUNK):
-        ids = run.store.ids(DamageClaim, min(CHUNK, n - start))
-        claims: list[Row] = []
-        events: list[Row] = []
-        for pk in ids:
-            claims.append(_claim(run, site, pk, events))
-        run.store.write(DamageClaim, CLAIM_COLUMNS, claims)
-        run.store.write(TimelineEvent, TIMELINE_COLUMNS, events)
+    seed_cases(run, site, n, DamageClaim, CLAIM_COLUMNS, _claim)
 
 
 def _claim(run: Run, site: Site, pk: int, events: list[Row]) -> Row:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from random import Random
 
-from cases.models import Complaint, TimelineEvent
+from cases.models import Complaint
 from cases.models.complaints import ComplaintStatus as S
 
 from . import data
-from .cases import CASE_COLUMNS, CHUNK, Chase, age, chase, chase_events, history, status_link
-from .context import TIMELINE_COLUMNS, Run, Site, Weighted, complaint_subject, pick
+from .cases import (
+    CASE_COLUMNS,
+    Chase,
+    age,
+    chase,
+    chase_events,
+    history,
+    seed_cases,
+    status_link,
+)
+from .context import Run, Site, Weighted, complaint_subject, pick
 from .store import Row
 
 COMPLAINT_COLUMNS = (
@@ -61,14 +70,7 @@ STAGE_ONE = (S.RECEIVED, S.ACKNOWLEDGED, S.ANSWERED)
 
 
 def seed_complaints(run: Run, site: Site, n: int) -> None:
-    for start in range(0, n, CHUNK):
-        ids = run.store.ids(Complaint, min(CHUNK, n - start))
-        complaints: list[Row] = []
-        events: list[Row] = []
-        for pk in ids:
-            complaints.append(_complaint(run, site, pk, events))
-        run.store.write(Complaint, COMPLAINT_COLUMNS, complaints)
-        run.store.write(TimelineEvent, TIMELINE_COLUMNS, events)
+    seed_cases(run, site, n, Complaint, COMPLAINT_COLUMNS, _complaint)
 
 
 def _complaint(run: Run, site: Site, pk: int, events: list[Row]) -> Row:

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cases.models import Promise, TimelineEvent
+from cases.models import Promise
 from cases.models.promises import PromiseStatus as S
 
 from . import data
 from .cases import (
     CASE_COLUMNS,
-    CHUNK,
     PROMISE_LADDER,
     Chase,
     age,
     chase,
     chase_events,
     history,
+    seed_cases,
 )
 from .clock import add_working_days
-from .context import TIMELINE_COLUMNS, Run, Site, between, pick, promise_subject
+from .context import Run, Site, between, pick, promise_subject
 from .store import Row
 
 PROMISE_COLUMNS = (*CASE_COLUMNS, "description", "due_on", "done_at", "cancel_reason")
@@ -29,14 +29,7 @@ AGE_MEAN: dict[str, float | None] = {S.OPEN: 8, S.DONE: None, S.CANCELLED: None}
 
 
 def seed_promises(run: Run, site: Site, n: int) -> None:
-    for start in range(0, n, CHUNK):
-        ids = run.store.ids(Promise, min(CHUNK, n - start))
-        promises: list[Row] = []
-        events: list[Row] = []
-        for pk in ids:
-            promises.append(_promise(run, site, pk, events))
-        run.store.write(Promise, PROMISE_COLUMNS, promises)
-        run.store.write(TimelineEvent, TIMELINE_COLUMNS, events)
+    seed_cases(run, site, n, Promise, PROMISE_COLUMNS, _promise)
 
 
 def _promise(run: Run, site: Site, pk: int, events: list[Row]) -> Row:
