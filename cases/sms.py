@@ -33,10 +33,15 @@ def masked(number: str) -> str:
 
 
 class LoggingSmsBackend(BaseSmsBackend):
-    """The embedded default: writes the message to the log instead of sending it."""
+    """The embedded default: notes in the log that a message would have gone out.
+
+    Never the body: it carries the resident's status link, and logs travel further
+    than the database (production refuses this backend, see ops/checks.py)."""
 
     def send(self, *, to: str, body: str, idempotency_key: str) -> str:
-        logger.info("SMS %s to %s:\n%s", idempotency_key, masked(to), body)
+        logger.info(
+            "SMS %s to %s: %d characters (not sent)", idempotency_key, masked(to), len(body)
+        )
         return f"logged (not sent): SMS {idempotency_key}"
 
 
