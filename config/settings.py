@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Control characters (400), upload size (413), Permissions-Policy, no-store.
+    "ops.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -80,7 +82,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's engine, which also neutralises bidirectional controls in what it renders.
+        "BACKEND": "ops.templates_bidi.BidiSafeTemplates",
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -216,6 +220,9 @@ STATUS_LINK_RATE_PER_TOKEN = env_int("STATUS_LINK_RATE_PER_TOKEN", 20)
 # The number the "link not found" page tells residents to call (it knows no case).
 STATUS_LINK_PHONE = env_str("STATUS_LINK_PHONE")
 
+# All files of one request together (phone photos, a resident's photos, an address
+# import): more is refused with a 413 before the body is read (ops/middleware.py).
+MAX_UPLOAD_BYTES_PER_REQUEST = env_int("MAX_UPLOAD_BYTES_PER_REQUEST", 40 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -22,9 +22,7 @@ BARE_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
 # Dutch phone numbers, mobile and landline: 0 (or +31 / 0031) and nine digits, with
 # optional single spaces or hyphens between the digits (06 12345678, 020-123 4567,
 # +31 6 1234 5678, +31 (0)20 1234567).
-PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)31[ -]?(?:\(0\)[ -]?)?|0)[1-9](?:[ -]?\d){8}(?!\d)"
-)
+PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)31[ -]?(?:\(0\)[ -]?)?|0)[1-9](?:[ -]?\d){8}(?!\d)")
 
 _exceptions = logging.Formatter()
 

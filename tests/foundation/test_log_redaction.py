@@ -3,6 +3,7 @@ runserver's lines, gunicorn's access log, and on every handler the settings inst
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import secrets
@@ -114,10 +115,8 @@ def _serve_and_get(command: list[str], port: int, paths: list[str]) -> str:
                 assert server.poll() is None, server.stdout.read()
                 time.sleep(0.2)
         for path in paths:
-            try:
+            with contextlib.suppress(urllib.error.HTTPError):
                 urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10)
-            except urllib.error.HTTPError:
-                pass
         time.sleep(0.5)  # the access line is written after the answer
     finally:
         server.send_signal(signal.SIGTERM if "gunicorn" in command[0] else signal.SIGINT)
@@ -131,7 +130,14 @@ PATHS = [f"/s/{TOKEN}/no/such/page/", f"/s/{TOKEN}/", "/healthz?phone=0612345678
 def test_runserver_lines_have_no_token(db):
     port = _free_port()
     output = _serve_and_get(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
+        [
+            sys.executable,
+            "manage.py",
+            "runserver",
+            f"127.0.0.1:{port}",
+            "--noreload",
+            "--skip-checks",
+        ],
         port,
         PATHS,
     )
