@@ -288,6 +288,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The chase (cases/sweep.py). SMS goes through SMS_BACKEND (cases/sms.py); the default
 # only logs, like the console e-mail backend.
 SMS_BACKEND = env_str("SMS_BACKEND") or "cases.sms.LoggingSmsBackend"
+# For cases.sms.HttpSmsBackend: the provider's send address, its API token, and how long
+# one attempt may wait (a failed attempt is retried by the outbox).
+SMS_API_URL = env_str("SMS_API_URL")
+SMS_API_TOKEN = env_str("SMS_API_TOKEN")
+SMS_API_TIMEOUT = env_int("SMS_API_TIMEOUT", 10)
 CHASE_BATCH_SIZE = env_int("CHASE_BATCH_SIZE", 500)
 # A sweep stops taking batches after this long, well before CELERY_TASK_SOFT_TIME_LIMIT.
 CHASE_SWEEP_BUDGET_SECONDS = env_int("CHASE_SWEEP_BUDGET_SECONDS", 120)
