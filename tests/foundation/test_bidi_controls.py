@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from django.core.cache import cache
 
 from cases.services import claim_ask_resident, claim_start_assessment
 from ops.templates_bidi import BIDI_CONTROLS, neutralise_bidi
@@ -14,6 +15,15 @@ from tests.cases.conftest import clock  # noqa: F401  (fixture)
 from tests.statuslink.conftest import report_claim
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The status link's rate-limit counters live in the cache: start and end clean."""
+    cache.clear()
+    yield
+    cache.clear()
+
 
 DISGUISED = "Factuur \u202egpj.exe\u202c en \u2067123\u2069 euro"
 

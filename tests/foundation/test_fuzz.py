@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -35,6 +36,15 @@ from statuslink.forms import InformationForm, SatisfactionForm
 from tests.office import conftest as make
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The status link's rate-limit counters live in the cache: start and end clean."""
+    cache.clear()
+    yield
+    cache.clear()
+
 
 SCRIPT = "<script>alert(1)</script>"
 PAYLOADS = {

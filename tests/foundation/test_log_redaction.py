@@ -16,12 +16,21 @@ import urllib.error
 import urllib.request
 
 import pytest
+from django.core.cache import cache
 
 from ops.logs import RedactFilter, redact
 
 from .helpers import ROOT, _environ, database_url_of_tests
 
 TOKEN = secrets.token_urlsafe(32)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The status link's rate-limit counters live in the cache: start and end clean."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.mark.parametrize(
@@ -155,3 +164,16 @@ def test_gunicorn_access_log_has_no_token(db):
     )
     assert '"GET /s/[redacted]/no/such/page/ HTTP/1.1" 404' in output, output
     assert TOKEN not in output and "0612345678" not in output
+
+
+def test_the_worker_logs_through_the_same_filter():
+    """Celery configures no logging of its own when a receiver answers setup_logging."""
+    from celery.signals import setup_logging
+
+    import config.celery  # noqa: F401  (connects the receiver)
+
+    answers = setup_logging.send(
+        sender=None, loglevel="INFO", logfile=None, format="", colorize=False
+    )
+    assert answers, "a receiver keeps Celery from installing its own handlers"
+    test_every_configured_handler_redacts()

@@ -5,6 +5,7 @@ never stored."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
@@ -15,6 +16,15 @@ from tests.cases.conftest import clock  # noqa: F401  (fixture)
 from tests.statuslink.conftest import report_claim
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The status link's rate-limit counters live in the cache: start and end clean."""
+    cache.clear()
+    yield
+    cache.clear()
+
 
 DUTCH_400 = "Dit kon niet worden verwerkt"
 
