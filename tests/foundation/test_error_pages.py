@@ -102,3 +102,12 @@ def test_429_for_residents_and_for_sign_in(client, world, settings):
     assert "Er waren te veel pogingen in korte tijd" in html
     assert 'href="/"' in html
     looks_like_the_site(html)
+
+
+def test_error_pages_need_no_database(client, world, django_assert_num_queries):
+    client.force_login(world.handler)
+    # No query at all: not the session, not the user (the page is rendered without the
+    # request's context), so the 500 page still shows when the database is down.
+    with django_assert_num_queries(0):
+        assert client.get("/office/nowhere/").status_code == 404
+        assert client.get("/s/x/y/z/").status_code == 404
