@@ -26,6 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from .messages.link import body_for_sending
 from .models import ChasePolicy, Notification, TimelineEvent
 from .schedule import office
 from .sms import get_sms_backend
@@ -77,13 +78,14 @@ def deliver(*, notification_id: int, now: datetime.datetime | None = None) -> st
 
 
 def _send(note: Notification) -> str:
+    body = body_for_sending(note)
     idempotency_key = f"woonrust-notification-{note.pk}"
     if note.channel == Notification.Channel.SMS:
-        return get_sms_backend().send(to=note.to, body=note.body, idempotency_key=idempotency_key)
+        return get_sms_backend().send(to=note.to, body=body, idempotency_key=idempotency_key)
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "woonrust.local"
     message = EmailMessage(
         subject=note.subject,
-        body=note.body,
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[note.to],
         headers={

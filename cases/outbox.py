@@ -25,9 +25,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from statuslink.tokens import case_link_url
-
 from .messages import render
+from .messages.link import LINK_PLACEHOLDER
 from .models import ChasePolicy, Notification, TimelineEvent
 from .models.base import Case
 from .recipients import CASE_KINDS, Recipient
@@ -97,10 +96,12 @@ class Changes:
         reached = []
         for recipient in recipients:
             context = dict(extra or {})
-            if recipient.resident is not None and recipient.channel is not None:
-                # Only the resident's own written message carries their status link:
-                # never a staff message, never a call note on the timeline.
-                context["link"] = case_link_url(case)
+            # Only the resident's own written message carries their status link: never a
+            # staff message, never a call note on the timeline. The row keeps a
+            # placeholder; delivery puts the link in (messages/link.py).
+            written_to_resident = recipient.resident is not None and recipient.channel is not None
+            if written_to_resident and getattr(case, "status_link_secret", ""):
+                context["link"] = LINK_PLACEHOLDER
             subject, body = render(purpose, language=recipient.language, case=case, extra=context)
             if recipient.channel is None:
                 self.event(

@@ -8,8 +8,12 @@ notification id): then a retry after a crash at the wrong moment is not sent twi
 
 from __future__ import annotations
 
+import json
 import logging
+import urllib.error
+import urllib.request
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -33,10 +37,15 @@ def masked(number: str) -> str:
 
 
 class LoggingSmsBackend(BaseSmsBackend):
-    """The embedded default: writes the message to the log instead of sending it."""
+    """The embedded default: notes in the log that a message would have gone out.
+
+    Never the body: it carries the resident's status link, and logs travel further
+    than the database (production refuses this backend, see ops/checks.py)."""
 
     def send(self, *, to: str, body: str, idempotency_key: str) -> str:
-        logger.info("SMS %s to %s:\n%s", idempotency_key, masked(to), body)
+        logger.info(
+            "SMS %s to %s: %d characters (not sent)", idempotency_key, masked(to), len(body)
+        )
         return f"logged (not sent): SMS {idempotency_key}"
 
 
@@ -55,6 +64,47 @@ class FailingSmsBackend(BaseSmsBackend):
 
     def send(self, *, to: str, body: str, idempotency_key: str) -> str:
         raise SmsError("provider unavailable (FailingSmsBackend)")
+
+
+class HttpSmsBackend(BaseSmsBackend):
+    """A provider with a plain HTTPS API: POST `{"to": …, "body": …}` as JSON to
+    SMS_API_URL with `Authorization: Bearer SMS_API_TOKEN` and `Idempotency-Key`; any 2xx
+    means accepted. Waits at most SMS_API_TIMEOUT seconds.
+
+    The provider's reply is not kept (it may echo the body, which holds the status
+    link): only the status and a message id when the reply names one."""
+
+    def send(self, *, to: str, body: str, idempotency_key: str) -> str:
+        request = urllib.request.Request(
+            settings.SMS_API_URL,
+            data=json.dumps({"to": to, "body": body}).encode(),
+            headers={
+                "Authorization": f"Bearer {settings.SMS_API_TOKEN}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": idempotency_key,
+            },
+            method="POST",
+        )
+        host = urlsplit(settings.SMS_API_URL).hostname
+        try:
+            with urllib.request.urlopen(request, timeout=settings.SMS_API_TIMEOUT) as response:
+                status, reply = response.status, response.read(10_000)
+        except urllib.error.HTTPError as error:
+            raise SmsError(f"{host} refused the message: HTTP {error.code}") from None
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            raise SmsError(f"{host} could not be reached: {type(reason).__name__}") from None
+        try:
+            message_id = str(json.loads(reply).get("id", ""))[:100]
+        except (ValueError, AttributeError):
+            message_id = ""
+        return f"accepted by {host} (HTTP {status})" + (f", id {message_id}" if message_id else "")
+
+
+# Backends that send nothing to anyone: fine on a laptop, refused in production.
+NOT_SENDING = {
+    f"{__name__}.{cls.__name__}" for cls in (LoggingSmsBackend, MemorySmsBackend, FailingSmsBackend)
+}
 
 
 def get_sms_backend() -> BaseSmsBackend:

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Control characters (400), upload size (413), Permissions-Policy, no-store.
+    "ops.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -80,7 +82,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's engine, which also neutralises bidirectional controls in what it renders.
+        "BACKEND": "ops.templates_bidi.BidiSafeTemplates",
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -216,6 +220,9 @@ STATUS_LINK_RATE_PER_TOKEN = env_int("STATUS_LINK_RATE_PER_TOKEN", 20)
 # The number the "link not found" page tells residents to call (it knows no case).
 STATUS_LINK_PHONE = env_str("STATUS_LINK_PHONE")
 
+# All files of one request together (phone photos, a resident's photos, an address
+# import): more is refused with a 413 before the body is read (ops/middleware.py).
+MAX_UPLOAD_BYTES_PER_REQUEST = env_int("MAX_UPLOAD_BYTES_PER_REQUEST", 40 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -281,17 +288,45 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The chase (cases/sweep.py). SMS goes through SMS_BACKEND (cases/sms.py); the default
 # only logs, like the console e-mail backend.
 SMS_BACKEND = env_str("SMS_BACKEND") or "cases.sms.LoggingSmsBackend"
+# For cases.sms.HttpSmsBackend: the provider's send address, its API token, and how long
+# one attempt may wait (a failed attempt is retried by the outbox).
+SMS_API_URL = env_str("SMS_API_URL")
+SMS_API_TOKEN = env_str("SMS_API_TOKEN")
+SMS_API_TIMEOUT = env_int("SMS_API_TIMEOUT", 10)
 CHASE_BATCH_SIZE = env_int("CHASE_BATCH_SIZE", 500)
 # A sweep stops taking batches after this long, well before CELERY_TASK_SOFT_TIME_LIMIT.
 CHASE_SWEEP_BUDGET_SECONDS = env_int("CHASE_SWEEP_BUDGET_SECONDS", 120)
 # Tests only: a pause per case, to kill a worker in the middle of a sweep.
 CHASE_TEST_DELAY_MS = env_int("CHASE_TEST_DELAY_MS", 0)
 
+# Every handler carries ops.logs.RedactFilter: no status link token and no phone number
+# reaches a log line (request paths included). Django's own handlers are replaced here
+# (its console handler, and mail_admins, whose mails hold the request), so records of
+# `django.*` go through the root handler; runserver's lines keep their own format.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "ops.logs.RedactFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "server",
+            "filters": ["redact"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }

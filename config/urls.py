@@ -8,6 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.views import home
 from ops.views import favicon, healthz
 
+# Error pages in the site's look and language (ops/errors.py).
+handler400 = "ops.errors.bad_request"
+handler403 = "ops.errors.permission_denied"
+handler404 = "ops.errors.page_not_found"
+handler500 = "ops.errors.server_error"
+
 admin.site.site_header = _("Woonrust administration")
 admin.site.site_title = "Woonrust"
 admin.site.index_title = _("Administration")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -14,6 +15,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from cases.workdays import local
+from ops.templates_bidi import neutralise_bidi
 
 
 class _Echo:
@@ -29,9 +31,19 @@ def _cell(value: Any) -> Any:
     return value
 
 
+# Control characters other than tab and newlines: Excel files cannot hold them (openpyxl
+# refuses the whole file), and data from before the request guard or from an imported
+# file may have them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _safe_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    # Bidirectional controls shown as U+FFFD, as on every page (ops/templates_bidi.py).
+    value = neutralise_bidi(_CONTROL.sub("", value))
     # A cell starting with = + - @ is a formula to a spreadsheet: keep it text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
 

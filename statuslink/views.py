@@ -22,6 +22,7 @@ from cases.models import DamageClaim
 from cases.photos import PhotoRejected
 from cases.services.errors import TransitionRefused
 from cases.workdays import local_date_text
+from ops.errors import too_many_requests
 
 from . import services
 from .access import StatusCase, case_for_token, rate_limited
@@ -64,11 +65,8 @@ def _unknown(request: HttpRequest) -> HttpResponse:
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
-    response = render(
-        request, "statuslink/too_many.html", {"help_phone": settings.STATUS_LINK_PHONE}, status=429
-    )
-    response["Retry-After"] = "60"
-    return _private(response)
+    # The site's 429 page (also django-allauth's), in its resident version on /s/.
+    return _private(too_many_requests(request))
 
 
 def _gate(request: HttpRequest, token: str) -> tuple[StatusCase | None, HttpResponse | None]:

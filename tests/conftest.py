@@ -8,8 +8,11 @@ see anything of project A, and the other way round.
 from __future__ import annotations
 
 import datetime
+import logging
 import os
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import pytest
 from django.db import connection
@@ -32,6 +35,75 @@ def _postgresql_only(django_db_setup, django_db_blocker) -> None:
                 "(or set DATABASE_URL=postgres://postgres@127.0.0.1:5432/woonrust).",
                 returncode=2,
             )
+
+
+@dataclass
+class LogWatch:
+    """Every log record made during the suite, checked after each test (once its handlers
+    have run, so what is checked is what was written)."""
+
+    records: list[logging.LogRecord] = field(default_factory=list)
+    tokens: set[str] = field(default_factory=set)
+    leaks: list[str] = field(default_factory=list)
+
+    STATUS_PATH = re.compile(r"/s/(?!\[redacted\])[^/\s?#\"'<>]+")
+    CANDIDATE = re.compile(r"[A-Za-z0-9_-]{43}")
+    # Dutch mobile and landline numbers (the world's 06 12345678, seed data's numbers).
+    PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)31[ -]?(?:\(0\)[ -]?)?|0)[1-9](?:[ -]?\d){8}(?!\d)")
+
+    def check(self) -> None:
+        records, self.records = self.records, []
+        for record in records:
+            try:
+                line = record.getMessage()
+            except Exception:  # noqa: BLE001 - a broken format is checked as it stands
+                line = str(record.msg)
+            line = f"{line}\n{record.exc_text or ''}\n{record.stack_info or ''}"
+            found = self.STATUS_PATH.search(line) or self.PHONE.search(line)
+            if found or any(c in self.tokens for c in self.CANDIDATE.findall(line)):
+                self.leaks.append(f"{record.name}: {line.strip()[:300]}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _log_watch() -> Iterator[LogWatch]:
+    """Fails the suite if any log line held a status link, a token issued during the
+    suite, or a phone number."""
+    from statuslink import tokens
+
+    watch = LogWatch()
+    make_record = logging.getLogRecordFactory()
+    derive = tokens._derive
+
+    def record_factory(*args, **kwargs) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        watch.records.append(record)
+        return record
+
+    def derive_and_note(secret: str, key: str) -> str:
+        token = derive(secret, key)
+        watch.tokens.add(token)
+        return token
+
+    logging.setLogRecordFactory(record_factory)
+    tokens._derive = derive_and_note
+    try:
+        yield watch
+    finally:
+        logging.setLogRecordFactory(make_record)
+        tokens._derive = derive
+    watch.check()
+    if watch.leaks:
+        pytest.fail(
+            f"{len(watch.leaks)} log line(s) held a status link or phone number:\n"
+            + "\n".join(watch.leaks[:20]),
+            pytrace=False,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _check_logs(_log_watch: LogWatch) -> Iterator[None]:
+    yield
+    _log_watch.check()
 
 
 @pytest.fixture(autouse=True)

@@ -142,6 +142,10 @@ def project_setup(request: OfficeRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(reverse("office:project_setup", args=[project.pk]))
+        if part not in ("project", "policy", "member"):
+            # A post that names no form of this page (tampered, or a stale page) still
+            # gets a message, not a silent 400.
+            messages.error(request, _("Nothing was saved. Send the form again from this page."))
     members = list(project.members.select_related("user").order_by("role", "user__full_name"))
     context = {
         "project": project,

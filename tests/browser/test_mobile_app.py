@@ -285,3 +285,18 @@ def test_a_refused_damage_report_keeps_its_photos(phone, live_server, world):
     assert str(claim.amount_claimed) == "149.95" and claim.photos.count() == 1
     # Chromium logs the 422 answer itself; nothing else went wrong.
     assert [e for e in page.console_errors if "status of 422" not in e] == []
+
+
+def test_photos_need_no_camera_permission(phone, live_server, world):
+    """Permissions-Policy denies the camera; `<input type=file capture>` still opens the
+    phone's camera/file picker, which is not governed by it."""
+    page = phone
+    page.goto(f"{live_server.url}/m/d/{world.dwelling.pk}/claim/")
+    assert page.evaluate("document.featurePolicy.allowsFeature('camera')") is False
+    assert page.evaluate("document.featurePolicy.allowsFeature('geolocation')") is False
+    photos = page.locator("input[name=photos]")
+    assert photos.get_attribute("capture") == "environment"
+    with page.expect_file_chooser() as chooser:
+        photos.click()
+    assert chooser.value.is_multiple()
+    assert not page.console_errors  # also: no feature in the header is unknown to Chromium

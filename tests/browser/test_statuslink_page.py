@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
+from cases.messages.link import body_for_sending
 from cases.models import Notification
 from cases.services import (
     claim_accept,
@@ -35,7 +36,7 @@ def _fresh_limits():
 
 
 def _token(claim) -> str:
-    body = Notification.objects.filter(claim=claim).order_by("id").first().body
+    body = body_for_sending(Notification.objects.filter(claim=claim).order_by("id").first())
     return LINK.search(body).group(1)
 
 

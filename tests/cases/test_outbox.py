@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 
 from cases import services
 from cases.delivery import MAX_ATTEMPTS, deliver
+from cases.messages.link import body_for_sending
 from cases.models import DamageClaim, Notification, TimelineEvent
 from cases.outbox import redispatch_stale, stale
 from cases.sms import MemorySmsBackend
@@ -109,7 +110,11 @@ def test_sms_is_sent_once_and_the_answer_recorded(chase_world):
     assert (note.status, note.attempts, note.sent_at) == ("sent", 1, TUESDAY)
     assert note.provider_answer == "stored in memory as message 1"
     assert MemorySmsBackend.outbox == [
-        {"to": "06 12345678", "body": note.body, "key": f"woonrust-notification-{note.pk}"}
+        {
+            "to": "06 12345678",
+            "body": body_for_sending(note),
+            "key": f"woonrust-notification-{note.pk}",
+        }
     ]
 
 

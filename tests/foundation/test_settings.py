@@ -18,6 +18,9 @@ def production(**overrides: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "woonrust.example.nl",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "smtp.example.nl",
+        "SMS_BACKEND": "cases.sms.HttpSmsBackend",
+        "SMS_API_URL": "https://sms.example.nl/v1/messages",
+        "SMS_API_TOKEN": "a-provider-token",
     }
     env.update(overrides)
     return env
@@ -52,6 +55,31 @@ def test_production_refuses_a_console_mailer():
     result = manage("check", "--deploy", **production(EMAIL_BACKEND=""))
     assert result.returncode != 0
     assert "mail.E001" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "",
+        "cases.sms.LoggingSmsBackend",
+        "cases.sms.MemorySmsBackend",
+        "cases.sms.FailingSmsBackend",
+    ],
+)
+def test_production_refuses_an_sms_backend_that_sends_nothing(backend):
+    result = manage("check", "--deploy", **production(SMS_BACKEND=backend))
+    assert result.returncode != 0
+    assert "sms.E001" in result.stderr and "sends no text message" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"SMS_API_URL": ""}, {"SMS_API_URL": "http://sms.example.nl/"}, {"SMS_API_TOKEN": ""}],
+)
+def test_production_refuses_an_incomplete_sms_provider(overrides):
+    result = manage("check", "--deploy", **production(**overrides))
+    assert result.returncode != 0
+    assert "sms.E002" in result.stderr
 
 
 def test_check_deploy_is_clean_in_production():
