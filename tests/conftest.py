@@ -12,9 +12,11 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db import connection
 
 from accounts.models import Organisation, User
+from accounts.second_factor import REQUIRED_ROLES
 from projects.models import Dwelling, Project, ProjectMember
 from residents.models import Resident
 
@@ -68,8 +70,17 @@ class World:
     other_resident: Resident
 
 
+def give_totp(user: User) -> str:
+    """A real authenticator app for this person, as allauth sets it up; its secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
 def make_user(email: str, org: Organisation | None, role: str, **extra) -> User:
-    return User.objects.create_user(
+    """A person as administrators create them; those whose role requires a second factor
+    have set one up, as they must before they can work (accounts.middleware)."""
+    user = User.objects.create_user(
         email,
         PASSWORD,
         organisation=org,
@@ -77,6 +88,9 @@ def make_user(email: str, org: Organisation | None, role: str, **extra) -> User:
         full_name=extra.pop("full_name", email),
         **extra,
     )
+    if user.is_superuser or role in REQUIRED_ROLES:
+        give_totp(user)
+    return user
 
 
 @pytest.fixture
@@ -116,7 +130,7 @@ def world(db) -> World:
     other_supervisor = make_user("uitvoerder@noord.nl", contr2, R.SUPERVISOR)
     other_handler = make_user("behandelaar@eigenhaard.nl", corp2, R.HANDLER)
     other_admin = make_user("beheer@eigenhaard.nl", corp2, R.ADMINISTRATOR)
-    staff = User.objects.create_superuser("staff@woonrust.nl", PASSWORD)
+    staff = make_user("staff@woonrust.nl", None, R.ADMINISTRATOR, is_staff=True, is_superuser=True)
     M = ProjectMember.Role
     for user, role in [(supervisor, M.SUPERVISOR), (handler, M.HANDLER), (manager, M.MANAGER)]:
         ProjectMember.objects.create(project=project, user=user, role=role)
