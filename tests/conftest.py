@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import datetime
 import os
+import time
 from dataclasses import dataclass
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+from allauth.mfa.utils import decrypt
 from django.db import connection
 
 from accounts.models import Organisation, User
@@ -75,6 +84,14 @@ def give_totp(user: User) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+def totp_code(user: User, when: float | None = None) -> str:
+    """What the person's authenticator app shows now (or at `when`), by allauth's own
+    HOTP helpers from the secret allauth stored."""
+    secret = decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+    counter = int((time.time() if when is None else when) // mfa_settings.TOTP_PERIOD)
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 def make_user(email: str, org: Organisation | None, role: str, **extra) -> User:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
 
 from tests.conftest import PASSWORD
@@ -27,13 +26,6 @@ def _clean_cache() -> Iterator[None]:
 
 def sign_in(client, email: str, password: str = PASSWORD):
     return client.post("/login/", {"login": email, "password": password})
-
-
-def totp_code(secret: str, when: float) -> str:
-    """The code an authenticator app shows at `when` (allauth's own HOTP helpers)."""
-    from allauth.mfa import app_settings
-
-    return format_hotp_value(hotp_value(secret, int(when // app_settings.TOTP_PERIOD)))
 
 
 def signed_in_as(client):
