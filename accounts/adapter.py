@@ -34,7 +34,7 @@ class AccountAdapter(DefaultAccountAdapter):
             super().pre_authenticate(request, **credentials)
         except Exception:
             logger.warning(
-                "Sign-in refused, account locked: %s from %s",
+                "Sign-in refused, too many failures for the account or address: %s from %s",
                 _who(credentials),
                 self.get_client_ip(request),
             )

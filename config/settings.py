@@ -165,10 +165,15 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
 }
-# Second factor: an authenticator app (TOTP) with recovery codes. Required for handlers,
-# managers, administrators and platform staff (accounts/middleware.py), offered to
-# supervisors.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factor: an authenticator app (TOTP) or a security key / passkey (WebAuthn), with
+# recovery codes. Required for handlers, managers, administrators and platform staff
+# (accounts/middleware.py), offered to supervisors. Passkeys are a second factor here,
+# not a way to sign in without the password.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_FORMS = {"add_webauthn": "accounts.forms.AddSecurityKeyForm"}
+# Browsers only offer WebAuthn on HTTPS or localhost; a local DEBUG run is plain HTTP.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Woonrust"
 MFA_TOTP_TOLERANCE = 1
 # Sessions are recorded at sign-in; tracking every request would write a row each time.
