@@ -18,8 +18,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
 
 from .second_factor import has_second_factor, must_have_second_factor
 
@@ -102,8 +102,22 @@ def second_factor_required(get_response: Callable[[HttpRequest], HttpResponse]):
         if not must_have_second_factor(user):
             return get_response(request)
         if not has_second_factor(user):
-            return redirect("mfa_activate_totp")
+            return _to_set_up(request)
         request.session[_SECOND_FACTOR_KEY] = user.pk
         return get_response(request)
 
     return middleware
+
+
+def _to_set_up(request: HttpRequest) -> HttpResponse:
+    url = reverse("mfa_activate_totp")
+    if request.headers.get("X-Outbox") == "1":
+        # The phone's outbox keeps the submission and asks the person to sign in, which
+        # leads them to the set-up; a redirect would be taken for a failed send.
+        return JsonResponse({"signin": True}, status=401)
+    if request.headers.get("HX-Request"):
+        # htmx would swap the set-up page into a fragment; have it load the whole page.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)

@@ -155,3 +155,33 @@ def test_admin_login_goes_to_our_sign_in(client, world):
 def test_admin_login_refuses_a_signed_in_non_staff_person(client, world):
     client.force_login(world.handler)
     assert client.get("/admin/login/?next=/admin/").status_code == 403
+
+
+def test_another_persons_security_key_is_out_of_reach(client, world):
+    key = Authenticator.objects.create(
+        user=world.manager, type=Authenticator.Type.WEBAUTHN, data={"name": "sleutel"}
+    )
+    sign_in(client, world.handler.email)
+    client.post(AUTHENTICATE, {"code": totp_code(world.handler)})
+    client.post("/account/reauthenticate/", {"password": PASSWORD})
+    for action in ("edit", "remove"):
+        url = f"/account/2fa/webauthn/keys/{key.pk}/{action}/"
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"name": "van mij"}).status_code == 404, url
+    assert Authenticator.objects.filter(pk=key.pk, data__name="sleutel").exists()
+
+
+def test_phone_requests_without_a_second_factor_are_told_plainly(client, world):
+    client.force_login(without_second_factor(world.manager))
+    outbox = client.get("/m/ping/", headers={"X-Outbox": "1"})
+    assert outbox.status_code == 401
+    assert outbox.json() == {"signin": True}
+    htmx = client.get("/m/", headers={"HX-Request": "true"})
+    assert htmx.status_code == 204
+    assert htmx["HX-Redirect"] == SETUP
+
+
+def test_sign_in_page_query_count(client, db, django_assert_num_queries):
+    # Nothing is read to show the form: no session yet, no user.
+    with django_assert_num_queries(0):
+        assert client.get("/login/").status_code == 200
