@@ -44,6 +44,17 @@ class AccountAdapter(DefaultAccountAdapter):
         logger.warning("Sign-in failed: %s from %s", _who(credentials), self.get_client_ip(request))
 
 
+def log_failed_code(*, request: HttpRequest, user: Any, reauthentication: bool, **_: Any) -> None:
+    """A wrong authenticator or recovery code (allauth.mfa's authentication_failed):
+    someone may have the password. allauth counts these like wrong passwords."""
+    logger.warning(
+        "Second-factor code wrong%s: user %s from %s",
+        " (confirming it is them)" if reauthentication else "",
+        user.pk,
+        client_ip(request),
+    )
+
+
 def _who(credentials: dict[str, Any]) -> str:
     from .models import User
 

@@ -8,8 +8,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.account.models import EmailAddress
+        from allauth.mfa.signals import authentication_failed
         from allauth.usersessions.models import UserSession
         from django.contrib import admin
+
+        from .adapter import log_failed_code
 
         # allauth's own admin pages, registered before this runs: e-mail addresses are
         # the user's own field here (an extra address would be one more way to sign
@@ -19,3 +22,6 @@ class AccountsConfig(AppConfig):
         for model in (EmailAddress, UserSession):
             if admin.site.is_registered(model):
                 admin.site.unregister(model)
+
+        # allauth tells of a wrong second-factor code only by this signal; we only log it.
+        authentication_failed.connect(log_failed_code, dispatch_uid="woonrust-log-failed-code")

@@ -70,7 +70,7 @@ def test_setting_up_totp_lets_the_person_in(client, world):
     assert client.get("/office/").status_code == 200
 
 
-def test_sign_in_with_totp_asks_for_the_code(client, world):
+def test_sign_in_with_totp_asks_for_the_code(client, world, caplog):
     handler = without_second_factor(world.handler)
     give_totp(handler)
     response = sign_in(client, handler.email)
@@ -81,7 +81,10 @@ def test_sign_in_with_totp_asks_for_the_code(client, world):
     assert 'name="code"' in client.get(AUTHENTICATE).text
     wrong = client.post(AUTHENTICATE, {"code": "123456"})
     assert wrong.status_code == 200
+    assert 'class="field-error"' in wrong.text
     assert not signed_in_as(client).is_authenticated
+    logged = [r.getMessage() for r in caplog.records if r.name == "woonrust.signin"]
+    assert logged == [f"Second-factor code wrong: user {handler.pk} from 127.0.0.1"]
     response = client.post(AUTHENTICATE, {"code": totp_code(handler)})
     assert response.status_code == 302
     assert signed_in_as(client) == handler
