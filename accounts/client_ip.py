@@ -5,6 +5,10 @@ address. Each trusted proxy appends the address it saw to X-Forwarded-For; the c
 is the right-most address that is not one of our proxies. Anything further left was
 written by the client and is not believed. With no proxy trusted (the default)
 X-Forwarded-For is ignored altogether: a client could write anything there.
+
+Not django-ipware: it expects the proxies' own addresses inside X-Forwarded-For, so
+behind one nginx (X-Forwarded-For: <client>, REMOTE_ADDR: nginx) with proxy_count=1 it
+finds no client at all (tried with 8.0, modern and legacy algorithms).
 """
 
 from __future__ import annotations
