@@ -23,7 +23,9 @@ def without_second_factor(user):
     return user
 
 
-@pytest.mark.parametrize(("who", "url"), [("handler", "/office/"), ("staff", "/admin/")])
+@pytest.mark.parametrize(
+    ("who", "url"), [("handler", "/office/"), ("handler", "/admin/"), ("staff", "/admin/")]
+)
 def test_required_role_without_authenticator_is_sent_to_set_up(client, world, who, url):
     client.force_login(without_second_factor(getattr(world, who)))
     response = client.get(url)
