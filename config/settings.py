@@ -7,6 +7,7 @@ startup refuses a configuration that is not safe. `.env.example` lists every var
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -50,7 +51,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "accounts",
     "projects",
     "residents",
@@ -71,6 +77,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # After authentication: an idle or too old session is ended before anything else,
+    # then a person who must have a second factor is sent to set one up.
+    "accounts.middleware.session_limits",
+    "accounts.middleware.second_factor_required",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -122,6 +133,79 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # allauth's backend counts failed sign-ins (rate limits) and knows e-mail login.
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# Sign-in (django-allauth, accounts/adapter.py). Login by e-mail only; nobody signs up
+# by themselves: administrators create people. README "Sign-in" explains the choices.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+# A reset asked for an unknown address sends nothing: the page says the same either way,
+# and the form is no way to send our mail to strangers.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Woonrust: "
+# Lockout: after SIGNIN_LOCKOUT_FAILURES wrong passwords for one account (or five times
+# as many from one client address) within SIGNIN_LOCKOUT_MINUTES, sign-in is refused,
+# even with the right password, until the window has passed.
+SIGNIN_LOCKOUT_FAILURES = env_int("SIGNIN_LOCKOUT_FAILURES", 10)
+SIGNIN_LOCKOUT_MINUTES = env_int("SIGNIN_LOCKOUT_MINUTES", 15)
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": (
+        f"{SIGNIN_LOCKOUT_FAILURES * 5}/{SIGNIN_LOCKOUT_MINUTES}m/ip,"
+        f"{SIGNIN_LOCKOUT_FAILURES}/{SIGNIN_LOCKOUT_MINUTES}m/key"
+    ),
+    "reset_password": "20/m/ip,3/15m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Second factor: an authenticator app (TOTP) or a security key / passkey (WebAuthn), with
+# recovery codes. Required for handlers, managers, administrators and platform staff
+# (accounts/middleware.py), offered to supervisors. Passkeys are a second factor here,
+# not a way to sign in without the password.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_FORMS = {"add_webauthn": "accounts.forms.AddSecurityKeyForm"}
+# Browsers only offer WebAuthn on HTTPS or localhost; a local DEBUG run is plain HTTP.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_TOTP_ISSUER = "Woonrust"
+MFA_TOTP_TOLERANCE = 1
+# Sessions are recorded at sign-in; tracking every request would write a row each time.
+USERSESSIONS_TRACK_ACTIVITY = False
+
+# Sessions: an idle timeout (office: hours; phone app for field staff: days) and an
+# absolute lifetime after which everyone signs in again (accounts/middleware.py).
+SESSION_IDLE_OFFICE_HOURS = env_int("SESSION_IDLE_OFFICE_HOURS", 8)
+SESSION_IDLE_FIELD_DAYS = env_int("SESSION_IDLE_FIELD_DAYS", 14)
+SESSION_MAX_AGE_DAYS = env_int("SESSION_MAX_AGE_DAYS", 30)
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_DAYS * 24 * 3600
+
+# The client's address behind reverse proxies (accounts/client_ip.py): by default no
+# proxy is trusted and REMOTE_ADDR is the client. Set the number of proxies in front of
+# the site, or their addresses, to read X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} is below zero.")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES has {_proxy!r}, which is not an address or network "
+            "(e.g. 10.0.0.5 or 10.0.0.0/24)."
+        ) from None
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
+from allauth.account import views as allauth_views
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.views import home
+from accounts.views import admin_login, e_mail_managed_by_administrators, home, sign_out_everywhere
 from ops.views import favicon, healthz
 
 # Error pages in the site's look and language (ops/errors.py).
@@ -20,13 +20,20 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-in is allauth's (throttling, lockout, second factor) under our own names.
+    path("login/", allauth_views.login, name="login"),
+    path("logout/", allauth_views.logout, name="logout"),
+    # Administrators manage e-mail addresses; allauth's own page would let people add some.
+    path("account/email/", e_mail_managed_by_administrators),
+    path("account/sessions/end-all/", sign_out_everywhere, name="sign_out_everywhere"),
+    path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("m/", include("mobile.urls", namespace="mobile")),
     path("office/", include("office.urls", namespace="office")),
     path("s/", include("statuslink.urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
+    # The admin's own login form would skip the lockout and the second factor.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]

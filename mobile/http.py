@@ -3,7 +3,6 @@ no caching of personal data, and compressed pages (a weak 3G signal counts bytes
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from functools import wraps
 
@@ -15,12 +14,14 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django_htmx.middleware import HtmxDetails
 
+from accounts.middleware import mark_field_session
 from accounts.models import User
 
 # Site supervisors and project managers (the people on site with a phone) stay signed in
-# this long after they last used the phone app; renewed at most once a day so that a
-# page view does not write the session row every time. Other roles keep Django's default.
-FIELD_SESSION_AGE = datetime.timedelta(days=30)
+# SESSION_IDLE_FIELD_DAYS after they last used the phone app (the cookie renewed at most
+# once a day so that a page view does not write the session row every time); other
+# sessions end after SESSION_IDLE_OFFICE_HOURS. accounts.middleware enforces both and the
+# absolute SESSION_MAX_AGE_DAYS.
 FIELD_PROFILES = (User.Role.SUPERVISOR, User.Role.MANAGER)
 _RENEWED_KEY = "mobile_renewed_on"
 
@@ -38,10 +39,11 @@ def is_outbox(request: HttpRequest) -> bool:
 
 
 def keep_signed_in(request: HttpRequest) -> None:
+    mark_field_session(request)
     today = timezone.localdate().isoformat()
     if request.session.get(_RENEWED_KEY) != today:
         request.session[_RENEWED_KEY] = today
-        request.session.set_expiry(int(FIELD_SESSION_AGE.total_seconds()))
+        request.session.set_expiry(settings.SESSION_IDLE_FIELD_DAYS * 86_400)
 
 
 def _use_preferred_language(request: HttpRequest) -> None:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from accounts.client_ip import client_ip
 from cases.models import Complaint, DamageClaim
 
 from . import tokens
@@ -56,7 +57,7 @@ def rate_limited(request: HttpRequest, token: str) -> bool:
     answer lets the request through (logged): the page must not fail with it."""
     window = int(time.time() // 60)
     limits = [
-        (_bucket("ip", request.META.get("REMOTE_ADDR", "")), settings.STATUS_LINK_RATE_PER_IP),
+        (_bucket("ip", client_ip(request)), settings.STATUS_LINK_RATE_PER_IP),
         (_bucket("token", token[:8]), settings.STATUS_LINK_RATE_PER_TOKEN),
     ]
     over = False

@@ -11,13 +11,24 @@ import datetime
 import logging
 import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+from allauth.mfa.utils import decrypt
 from django.db import connection
 
 from accounts.models import Organisation, User
+from accounts.second_factor import REQUIRED_ROLES
 from projects.models import Dwelling, Project, ProjectMember
 from residents.models import Resident
 
@@ -140,8 +151,25 @@ class World:
     other_resident: Resident
 
 
+def give_totp(user: User) -> str:
+    """A real authenticator app for this person, as allauth sets it up; its secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(user: User, when: float | None = None) -> str:
+    """What the person's authenticator app shows now (or at `when`), by allauth's own
+    HOTP helpers from the secret allauth stored."""
+    secret = decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+    counter = int((time.time() if when is None else when) // mfa_settings.TOTP_PERIOD)
+    return format_hotp_value(hotp_value(secret, counter))
+
+
 def make_user(email: str, org: Organisation | None, role: str, **extra) -> User:
-    return User.objects.create_user(
+    """A person as administrators create them; those whose role requires a second factor
+    have set one up, as they must before they can work (accounts.middleware)."""
+    user = User.objects.create_user(
         email,
         PASSWORD,
         organisation=org,
@@ -149,6 +177,9 @@ def make_user(email: str, org: Organisation | None, role: str, **extra) -> User:
         full_name=extra.pop("full_name", email),
         **extra,
     )
+    if user.is_superuser or role in REQUIRED_ROLES:
+        give_totp(user)
+    return user
 
 
 @pytest.fixture
@@ -188,7 +219,7 @@ def world(db) -> World:
     other_supervisor = make_user("uitvoerder@noord.nl", contr2, R.SUPERVISOR)
     other_handler = make_user("behandelaar@eigenhaard.nl", corp2, R.HANDLER)
     other_admin = make_user("beheer@eigenhaard.nl", corp2, R.ADMINISTRATOR)
-    staff = User.objects.create_superuser("staff@woonrust.nl", PASSWORD)
+    staff = make_user("staff@woonrust.nl", None, R.ADMINISTRATOR, is_staff=True, is_superuser=True)
     M = ProjectMember.Role
     for user, role in [(supervisor, M.SUPERVISOR), (handler, M.HANDLER), (manager, M.MANAGER)]:
         ProjectMember.objects.create(project=project, user=user, role=role)

@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from cases.models import DamageClaim
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,6 +31,10 @@ def test_handler_accepts_and_settles_a_claim(page, live_server, world):
     page.goto(f"{live_server.url}/office/")
     page.get_by_label("E-mailadres").fill(world.handler.email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    # Handlers have a second factor: the code from their authenticator app.
+    page.wait_for_url(f"{live_server.url}/account/2fa/authenticate/")
+    page.get_by_label("Code").fill(totp_code(world.handler))
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url(f"{live_server.url}/office/")
     assert page.get_by_role("heading", name="Werkvoorraad").is_visible()

@@ -1,4 +1,4 @@
-"""The first browser test: the admin login renders and a demo user can log in."""
+"""The first browser test: the sign-in renders (the admin's too) and a demo user can log in."""
 
 from __future__ import annotations
 
@@ -8,19 +8,23 @@ from django.core.management import call_command
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_admin_login_page_renders(page, live_server):
+def test_admin_login_is_our_sign_in(page, live_server):
     page.goto(f"{live_server.url}/admin/login/")
-    assert page.locator("input[name=username]").is_visible()
+    # One sign-in for everyone, with the lockout and the second factor.
+    assert "/login/?next=/admin/" in page.url
+    assert page.locator("input[name=login]").is_visible()
     assert page.locator("input[name=password]").is_visible()
     assert page.console_errors == []
 
 
-def test_demo_administrator_logs_in_to_the_admin(page, live_server):
+def test_demo_administrator_logs_in_to_the_admin(page, live_server, settings):
+    # `make run` is a DEBUG run: there the demo accounts need no second factor.
+    settings.DEBUG = True
     call_command("seed_demo", "--demo-users", "--dwellings", "20", "--claims", "20", verbosity=0)
     page.goto(f"{live_server.url}/admin/")
-    page.fill("input[name=username]", "admin@demo.woonrust.nl")
-    page.fill("input[name=password]", "woonrust-demo")
-    page.click("input[type=submit]")
+    page.get_by_label("E-mailadres").fill("admin@demo.woonrust.nl")
+    page.get_by_label("Wachtwoord").fill("woonrust-demo")
+    page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url(f"{live_server.url}/admin/")
     assert page.locator("#user-tools").is_visible()
     page.goto(f"{live_server.url}/admin/cases/damageclaim/")

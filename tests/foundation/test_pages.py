@@ -39,17 +39,17 @@ def test_unknown_status_link_is_a_friendly_page_that_reveals_nothing(client, db)
 
 def test_login_with_email_in_any_case(client, world):
     response = client.post(
-        "/login/", {"username": "Uitvoerder@Jansen.NL", "password": PASSWORD}, follow=True
+        "/login/", {"login": "Uitvoerder@Jansen.NL", "password": PASSWORD}, follow=True
     )
     assert response.status_code == 200
     assert response.wsgi_request.user == world.supervisor
 
 
 def test_bad_login_keeps_email_and_says_why_in_dutch(client, world):
-    response = client.post("/login/", {"username": "uitvoerder@jansen.nl", "password": "fout"})
+    response = client.post("/login/", {"login": "uitvoerder@jansen.nl", "password": "fout"})
     assert response.status_code == 200
     assert 'value="uitvoerder@jansen.nl"' in response.text
-    assert "Voer een juiste" in response.text
+    assert "wachtwoord is niet correct" in response.text
     assert role_alert_present(response.text)
 
 
@@ -102,6 +102,6 @@ def test_a_refused_form_post_explains_itself_in_dutch(db):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post("/login/", {"username": "x@example.nl", "password": "x"})
+    response = strict.post("/login/", {"login": "x@example.nl", "password": "x"})
     assert response.status_code == 403
     assert "Probeer het opnieuw" in response.text

@@ -37,6 +37,8 @@ def production(**overrides: str) -> dict[str, str]:
         ({"SECRET_KEY": "short"}, "shorter than 50 characters"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is empty"),
         ({"DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean"),
+        ({"TRUSTED_PROXIES": "10.0.0.1,proxy.local"}, "TRUSTED_PROXIES has 'proxy.local'"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT=-1 is below zero"),
     ],
 )
 def test_unsafe_production_configuration_is_refused(overrides, message):
