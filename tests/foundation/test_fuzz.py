@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from allauth.account.forms import ChangePasswordForm, LoginForm, ResetPasswordForm
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -263,8 +263,27 @@ RESIDENT_AND_SIGN_IN_FORMS = [
         "sign in",
         None,
         lambda ctx: "/login/",
-        (*fields_of(AuthenticationForm), "next"),
-        lambda ctx: {"username": "behandelaar@woonstede.nl", "password": "wrong"},
+        (*fields_of(LoginForm), "next"),
+        lambda ctx: {"login": "behandelaar@woonstede.nl", "password": "wrong"},
+    ),
+    Target(
+        "password reset",
+        None,
+        lambda ctx: "/account/password/reset/",
+        fields_of(ResetPasswordForm),
+    ),
+    Target(
+        "change password",
+        "handler",
+        lambda ctx: "/account/password/change/",
+        fields_of(ChangePasswordForm),
+        lambda ctx: {"oldpassword": "wrong", "password1": "x", "password2": "y"},
+    ),
+    Target(
+        "set up an authenticator app",
+        "supervisor",
+        lambda ctx: "/account/2fa/totp/activate/",
+        ("code",),
     ),
     Target("language switch", None, lambda ctx: "/i18n/setlang/", ("language", "next")),
 ]
