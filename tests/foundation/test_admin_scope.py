@@ -82,6 +82,10 @@ def test_platform_staff_see_both_organisations(client, world):
 
 # --- Foreign ids in a POST: the pickers offer only your own objects, the form too. ----
 
+# Queries of the pages that show care needs (the access log write included).
+QUERIES_CARE_NEED_CHANGELIST = 8
+QUERIES_RESIDENT_CHANGE = 13
+
 MANAGEMENT = {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0"}
 
 
@@ -295,3 +299,34 @@ def test_every_admin_and_inline_is_scoped():
         assert isinstance(model_admin, ScopedModelAdmin), model
         for inline in model_admin.inlines:
             assert issubclass(inline, ScopedInline), inline
+
+
+def test_care_need_pages_cost_the_same_for_one_row_or_many(
+    client, world, on_team, django_assert_num_queries
+):
+    client.force_login(on_team)
+    url = reverse("admin:residents_careneed_changelist")
+
+    def add_residents(n: int) -> None:
+        for i in range(n):
+            resident = Resident.objects.create(dwelling=world.dwelling, first_name=f"R{i}")
+            CareNeed.objects.create(resident=resident, kind="hearing")
+
+    add_residents(1)
+    client.get(url)  # sessions, content types and permissions cached
+    with django_assert_num_queries(QUERIES_CARE_NEED_CHANGELIST):
+        assert client.get(url).status_code == 200
+    add_residents(9)
+    with django_assert_num_queries(QUERIES_CARE_NEED_CHANGELIST):
+        assert client.get(url).status_code == 200
+    assert CareNeedAccess.objects.filter(user=on_team).count() == 1 + 1 + 10
+
+
+def test_the_resident_page_with_care_needs_has_a_fixed_cost(
+    client, world, on_team, care_need, django_assert_num_queries
+):
+    client.force_login(on_team)
+    url = reverse("admin:residents_resident_change", args=[world.resident.pk])
+    client.get(url)
+    with django_assert_num_queries(QUERIES_RESIDENT_CHANGE):
+        assert client.get(url).status_code == 200
