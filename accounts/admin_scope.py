@@ -24,6 +24,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import Truncator
 
 from .models import Organisation, User
 
@@ -156,11 +158,18 @@ class ScopedRawIdWidget(ForeignKeyRawIdWidget):
     def label_and_url_for_value(self, value) -> tuple[str, str]:
         key = self.rel.get_related_field().name
         try:
-            if not self.visible_queryset.filter(**{key: value}).exists():
-                return "", ""
-        except (ValueError, ValidationError):
+            obj = self.visible_queryset.using(self.db).get(**{key: value})
+        except (ValueError, ValidationError, self.rel.model.DoesNotExist):
             return "", ""
-        return super().label_and_url_for_value(value)
+        opts = obj._meta
+        try:
+            url = reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                args=(obj.pk,),
+            )
+        except NoReverseMatch:
+            url = ""  # the related model has no admin
+        return Truncator(obj).words(14), url
 
 
 class ScopedFields:

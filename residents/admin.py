@@ -43,8 +43,13 @@ class ResidentAdmin(ScopedModelAdmin):
     def render_change_form(
         self, request: HttpRequest, context: dict, add=False, change=False, form_url="", obj=None
     ):
-        # The care-need inline shows them: that is a look for the access log.
-        if obj is not None and may_see_care_needs(request, obj) and obj.care_needs.exists():
+        # The care-need inline shows them: that is a look for the access log. Its rows are
+        # the ones the page will show (the formset keeps them for the template).
+        shown = any(
+            isinstance(inline.opts, CareNeedInline) and inline.formset.get_queryset()
+            for inline in context.get("inline_admin_formsets", [])
+        )
+        if obj is not None and shown:
             care_needs_seen(by=request.user, residents=[obj], purpose=ADMIN_PURPOSE)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
