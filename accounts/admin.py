@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,18 @@ class OrganisationAdmin(ScopedModelAdmin):
     search_fields = ["name"]
 
     def scope(self, queryset: QuerySet, user: User) -> QuerySet:
-        return queryset.filter(pk=user.organisation_id)
+        # Their own organisation only, not the partners they may pick elsewhere.
+        queryset = super().scope(queryset, user)
+        return queryset if user.is_superuser else queryset.filter(pk=user.organisation_id)
+
+
+# Rights are platform staff's business: groups are visible to them only.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ScopedModelAdmin, BaseGroupAdmin):
+    pass
 
 
 @admin.register(User)
@@ -51,12 +64,14 @@ class UserAdmin(ScopedModelAdmin, BaseUserAdmin):
         ),
     ]
 
-    def scope(self, queryset: QuerySet, user: User) -> QuerySet:
-        return queryset.filter(organisation_id=user.organisation_id, is_superuser=False)
+    ownership_fields = RIGHTS_FIELDS
 
-    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
-        readonly = list(super().get_readonly_fields(request, obj))
-        return readonly if request.user.is_superuser else [*readonly, *RIGHTS_FIELDS]
+    def scope(self, queryset: QuerySet, user: User) -> QuerySet:
+        # The users they administer: their own organisation's, not the partners' they
+        # may pick as team members.
+        if user.is_superuser:
+            return queryset
+        return queryset.filter(organisation_id=user.organisation_id, is_superuser=False)
 
     def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
         if not request.user.is_superuser and not change:

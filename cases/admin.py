@@ -1,14 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.admin_scope import ScopedModelAdmin, ScopedRelatedFilter
-from accounts.models import User
-from projects.models import Project
+from accounts.admin_scope import ScopedModelAdmin, ScopedRelatedFilter, ScopedTabularInline
 
 from .models import (
     ChasePolicy,
@@ -84,7 +81,7 @@ class CaseAdmin(ScopedModelAdmin):
         return False
 
 
-class ClaimPhotoInline(admin.TabularInline):
+class ClaimPhotoInline(ScopedTabularInline):
     model = ClaimPhoto
     extra = 0
     fields = ["image", "thumbnail", "width", "height", "caption", "uploaded_by", "uploaded_at"]
@@ -184,9 +181,6 @@ class ClaimPhotoAdmin(ScopedModelAdmin):
     raw_id_fields = ["claim", "uploaded_by"]
     show_full_result_count = False
 
-    def scope(self, queryset: QuerySet, user: User) -> QuerySet:
-        return queryset.filter(claim__in=DamageClaim.objects.visible_to(user))
-
 
 @admin.register(TimelineEvent)
 class TimelineEventAdmin(ScopedModelAdmin):
@@ -222,9 +216,6 @@ class ChasePolicyAdmin(ScopedModelAdmin):
     search_fields = ["project__name"]
     autocomplete_fields = ["project"]
 
-    def scope(self, queryset: QuerySet, user: User) -> QuerySet:
-        return queryset.filter(project__in=Project.objects.visible_to(user))
-
 
 @admin.register(Notification)
 class NotificationAdmin(ScopedModelAdmin):
@@ -232,13 +223,6 @@ class NotificationAdmin(ScopedModelAdmin):
     list_filter = ["status", "channel", "purpose"]
     search_fields = ["key", "to", "subject"]
     raw_id_fields = ["claim", "complaint", "promise", "recipient_user", "recipient_resident"]
-
-    def scope(self, queryset: QuerySet, user: User) -> QuerySet:
-        return queryset.filter(
-            Q(claim__in=DamageClaim.objects.visible_to(user))
-            | Q(complaint__in=Complaint.objects.visible_to(user))
-            | Q(promise__in=Promise.objects.visible_to(user))
-        )
 
     readonly_fields = [
         "key",

@@ -1,12 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.admin_scope import ScopedModelAdmin
-from accounts.models import User
-from residents.models import Resident
 
 from .models import CareNeedAccess
 
@@ -21,9 +18,6 @@ class CareNeedAccessAdmin(ScopedModelAdmin):
     search_fields = ["user__email", "resident__last_name"]
     date_hierarchy = "at"
     show_full_result_count = False
-
-    def scope(self, queryset: QuerySet, user: User) -> QuerySet:
-        return queryset.filter(resident__in=Resident.objects.visible_to(user))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

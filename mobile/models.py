@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,3 +38,14 @@ class CareNeedAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d-%m-%Y %H:%M} {self.user_id} → {self.resident_id}"
+
+
+def care_needs_seen(*, by: User, residents: Iterable[Resident], purpose: str) -> None:
+    """Log that `by` was shown the care needs of these residents: one row each.
+
+    Every page that shows care-need details calls this (the phone's care page, the
+    admin), so the log answers "who saw whose care needs" for all of them.
+    """
+    CareNeedAccess.objects.bulk_create(
+        CareNeedAccess(user=by, resident=r, purpose=purpose) for r in residents
+    )

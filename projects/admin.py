@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from accounts.admin_scope import ScopedModelAdmin, ScopedRelatedFilter
-from accounts.models import User
+from accounts.admin_scope import ScopedModelAdmin, ScopedRelatedFilter, ScopedTabularInline
 
 from .models import Dwelling, Project, ProjectMember, WorkWindow
 
 
-class ProjectMemberInline(admin.TabularInline):
+class ProjectMemberInline(ScopedTabularInline):
     model = ProjectMember
     extra = 1
     autocomplete_fields = ["user"]
@@ -37,6 +36,13 @@ class ProjectAdmin(ScopedModelAdmin):
     autocomplete_fields = ["corporation", "contractor", "corporation_contact"]
     prepopulated_fields = {"code": ["name"]}
     inlines = [ProjectMemberInline]
+    # Which organisations a project belongs to decides who sees it: platform staff's call.
+    ownership_fields = ["corporation", "contractor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # An organisation administrator starts a project in the back-office's project
+        # set-up, which puts their own organisation on it; here they could name none.
+        return request.user.is_superuser and super().has_add_permission(request)
 
 
 @admin.register(ProjectMember)
@@ -47,11 +53,8 @@ class ProjectMemberAdmin(ScopedModelAdmin):
     search_fields = ["user__email", "user__full_name", "project__name"]
     autocomplete_fields = ["user", "project"]
 
-    def scope(self, queryset: QuerySet, user: User) -> QuerySet:
-        return queryset.filter(project__in=Project.objects.visible_to(user))
 
-
-class WorkWindowInline(admin.TabularInline):
+class WorkWindowInline(ScopedTabularInline):
     model = WorkWindow
     extra = 0
 
@@ -76,6 +79,3 @@ class WorkWindowAdmin(ScopedModelAdmin):
     raw_id_fields = ["dwelling"]
     date_hierarchy = "starts_on"
     show_full_result_count = False
-
-    def scope(self, queryset: QuerySet, user: User) -> QuerySet:
-        return queryset.filter(dwelling__in=Dwelling.objects.visible_to(user))

@@ -14,7 +14,7 @@ from residents.models import CareNeed, Resident
 
 from ..access import get_dwelling_for_field, get_project_for_field, round_projects
 from ..http import MobileRequest, mobile_view
-from ..models import CareNeedAccess
+from ..models import care_needs_seen
 from ..round import PAGE_SIZE, ROUND_SIZE, Today, needing_attention, search
 from ..timeline import Cursor, timeline
 
@@ -133,9 +133,7 @@ def care_needs(request: MobileRequest, pk: int) -> HttpResponse:
         )
         if r.care_needs.all()
     ]
-    CareNeedAccess.objects.bulk_create(
-        CareNeedAccess(user=request.user, resident=r, purpose="site visit") for r in residents
-    )
+    care_needs_seen(by=request.user, residents=residents, purpose="site visit")
     context = {"dwelling": dwelling, "residents": residents, "shown": True}
     if request.htmx:
         return render(request, "mobile/care.html#care", context)
