@@ -78,3 +78,22 @@ class UserAdmin(ScopedModelAdmin, BaseUserAdmin):
             # A user an organisation administrator adds belongs to their organisation.
             obj.organisation_id = request.user.organisation_id
         super().save_model(request, obj, form, change)
+
+
+class AuthenticatorAdmin(ScopedModelAdmin):
+    """A person's second factors, for platform staff only (no rule in admin_scope), and
+    only to remove one when its phone or key is lost: the secret itself is never shown
+    and a factor is never added or edited here."""
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

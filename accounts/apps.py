@@ -22,6 +22,13 @@ class AccountsConfig(AppConfig):
         for model in (EmailAddress, UserSession):
             if admin.site.is_registered(model):
                 admin.site.unregister(model)
+        from allauth.mfa.models import Authenticator
+
+        from .admin import AuthenticatorAdmin
+
+        if admin.site.is_registered(Authenticator):
+            admin.site.unregister(Authenticator)
+        admin.site.register(Authenticator, AuthenticatorAdmin)
 
         # allauth tells of a wrong second-factor code only by this signal; we only log it.
         authentication_failed.connect(log_failed_code, dispatch_uid="woonrust-log-failed-code")

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
@@ -302,6 +303,11 @@ def case_actions(s: Side) -> list[dict]:
     ]
 
 
+def authenticator_of(s: Side) -> Authenticator | None:
+    """A second factor of one of the other side's people (made by tests.conftest)."""
+    return Authenticator.objects.filter(user=s.handler).first() if s.handler else None
+
+
 ACTION_FORM = {
     "note": "Gebeld, komt goed.",
     "reason": "Teruggetrokken",
@@ -316,8 +322,48 @@ ACTION_FORM = {
 
 ROUTES: dict[str, Entry] = {
     "": public(),
-    "login/": public(form={"username": "nobody@jansen.nl", "password": "wrong"}),
+    "login/": public(form={"login": "nobody@jansen.nl", "password": "wrong"}),
     "logout/": public(),
+    # Sign-in, password and sessions (django-allauth under /account/): all about the
+    # person signed in, none names another's object but a security key's id.
+    "account/login/": public(form={"login": "nobody@jansen.nl", "password": "wrong"}),
+    "account/logout/": public(),
+    "account/inactive/": public(),
+    "account/signup/": public(form={"email": "nieuw@jansen.nl", "password1": "x"}),
+    "account/reauthenticate/": public(form={"password": "wrong"}),
+    "account/reauthenticate/code/": public(),
+    "account/reauthenticate/code/confirm/": public(form={"code": "000000"}),
+    "account/email/": public(form={"email": "ander@jansen.nl", "action_add": "1"}),
+    "account/confirm-email/": public(),
+    "account/^confirm-email/(?P<key>[-:\\w]+)/$": each(lambda s: [{"key": "nonsense"}]),
+    "account/password/change/": public(
+        form={"oldpassword": "wrong", "password1": "Nieuw-w8w00rd!", "password2": "x"}
+    ),
+    "account/password/set/": public(form={"password1": "Nieuw-w8w00rd!", "password2": "x"}),
+    "account/password/reset/": public(form={"email": "henk@example.nl"}),
+    "account/password/reset/done/": public(),
+    "account/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": each(
+        lambda s: [{"uidb36": "1", "key": "set-password"}]
+    ),
+    "account/password/reset/key/done/": public(),
+    "account/login/code/confirm/": public(form={"code": "000000"}),
+    "account/sessions/": public(form={"action": "end"}),
+    "account/sessions/end-all/": public(),
+    "account/2fa/": public(),
+    "account/2fa/authenticate/": public(form={"code": "000000"}),
+    "account/2fa/reauthenticate/": public(form={"code": "000000"}),
+    "account/2fa/totp/activate/": public(form={"code": "000000"}),
+    "account/2fa/totp/deactivate/": public(),
+    "account/2fa/recovery-codes/": public(),
+    "account/2fa/recovery-codes/generate/": public(),
+    "account/2fa/recovery-codes/download/": public(),
+    "account/2fa/webauthn/": public(),
+    "account/2fa/webauthn/add/": public(form={"name": "sleutel"}),
+    "account/2fa/webauthn/reauthenticate/": public(),
+    "account/2fa/webauthn/keys/<int:pk>/remove/": of(authenticator_of),
+    "account/2fa/webauthn/keys/<int:pk>/edit/": of(
+        authenticator_of, form=lambda s: {"name": "overgenomen"}
+    ),
     "i18n/setlang/": public(form={"language": "en", "next": "/office/"}),
     "healthz": public(),
     "favicon.ico": public(),
@@ -464,6 +510,7 @@ ROUTES: dict[str, Entry] = {
 
 # Which object of the other side each registered model's admin pages are tried with.
 ADMIN_OBJECTS: dict[str, Callable[[Side], models.Model | None]] = {
+    "mfa.authenticator": lambda s: authenticator_of(s),
     "auth.group": lambda s: None,  # rights: platform staff only, tried as a changelist
     "accounts.organisation": lambda s: s.organisation,
     "accounts.user": lambda s: s.user,
@@ -652,6 +699,8 @@ def care_route(route: Route) -> bool:
 # --- Watching the database --------------------------------------------------------
 
 WATCHED_APPS = {
+    "account",
+    "mfa",
     "accounts",
     "auth",
     "admin",
