@@ -170,16 +170,19 @@ def dispatch(ids: list[int], *, now: datetime.datetime | None = None) -> int:
     one broker connection) and note when (`now`: the moment of the change or sweep that
     wrote them, so one clock judges what is stale). Returns how many ids were published;
     stops at the first broker error."""
-    from config.celery import app
+    from config.celery import quick_connection
 
     from .tasks import deliver_notifications
 
     published: list[int] = []
     try:
-        with app.producer_or_acquire() as producer:
+        # One attempt on a connection with short socket timeouts: whatever the broker
+        # does, the caller (often a web request) is back within about a second. The
+        # outbox is the retry: the row waits for the sweep's re-dispatch.
+        with quick_connection() as conn:
             for start in range(0, len(ids), DISPATCH_CHUNK):
                 chunk = ids[start : start + DISPATCH_CHUNK]
-                deliver_notifications.apply_async((chunk,), producer=producer)
+                deliver_notifications.apply_async((chunk,), connection=conn, retry=False)
                 published += chunk
     except Exception:
         logger.warning(

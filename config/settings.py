@@ -240,6 +240,10 @@ else:
         # A broker host that does not answer must not hold a web request for minutes.
         "socket_connect_timeout": 2,
     }
+# Publishing (from web requests and sweeps) and /healthz talk to the broker over
+# connections whose every socket operation gives up after this long
+# (config.celery.quick_connection); the outbox row waits for the sweep instead.
+BROKER_TIMEOUT_MS = env_int("BROKER_TIMEOUT_MS", 800)
 # Redis reads the visibility timeout in three places; all must agree.
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TIMEZONE = "UTC"

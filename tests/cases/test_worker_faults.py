@@ -17,8 +17,10 @@ import datetime
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
@@ -38,15 +40,17 @@ from .conftest import TUESDAY
 from .test_sweep_concurrency import seed_due_claims
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKER_REDIS_DB = 5  # not 0-3: those belong to the test runs
 DUE = 40
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def worker_broker_url() -> str:
+    """The Redis database after the test broker's: each test run's workers get their own,
+    so two runs (with different TEST_BROKER_URLs) never meet each other's workers."""
     base = redis.connection.parse_url(settings.CELERY_BROKER_URL)
-    return f"redis://{base.get('host', '127.0.0.1')}:{base.get('port', 6379)}/{WORKER_REDIS_DB}"
+    db = int(base.get("db", 0)) + 1
+    return f"redis://{base.get('host', '127.0.0.1')}:{base.get('port', 6379)}/{db}"
 
 
 def database_url() -> str:
@@ -281,3 +285,74 @@ def test_a_broker_that_is_down_does_not_fail_the_report_and_the_message_follows(
     assert note.attempts == 1
     assert worker.output().count(f"SMS woonrust-notification-{note.pk} ") == 1
     assert "1 re-dispatched" in worker.output()
+
+
+class BlackHole:
+    """A loopback port that accepts connections and never reads or answers: a broker
+    behind a firewall that drops packets after the handshake, or a hung Redis."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.held: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            self.held.append(conn)  # keep it open; never read
+
+    def close(self) -> None:
+        self.server.close()
+        for conn in self.held:
+            conn.close()
+
+
+@pytest.fixture
+def black_hole() -> Iterator[BlackHole]:
+    hole = BlackHole()
+    yield hole
+    hole.close()
+
+
+ASK_HEALTHZ = """
+import time, django
+django.setup()
+from django.test import Client
+started = time.monotonic()
+response = Client().get("/healthz", HTTP_HOST="127.0.0.1")
+print(response.status_code, response.json()["broker"], round(time.monotonic() - started, 2))
+"""
+
+
+def test_a_broker_that_never_answers_holds_neither_the_report_nor_healthz(
+    world, processes, black_hole
+):
+    hole = f"redis://127.0.0.1:{black_hole.port}/0"
+    code = REPORT_A_CLAIM.format(dwelling=world.dwelling.pk, user=world.supervisor.pk)
+    request = processes.run(code, clock=TUESDAY, CELERY_BROKER_URL=hole)
+    assert request.returncode == 0, request.stderr
+    claim_id, seconds = request.stdout.split()
+    assert float(seconds) < 2, f"a silent broker held the report for {seconds}s"
+    assert "Broker unavailable" in request.stderr
+    note = Notification.objects.get(claim_id=int(claim_id))
+    assert (note.status, note.dispatched_at) == ("pending", None)
+
+    health = processes.run(ASK_HEALTHZ, clock=TUESDAY, CELERY_BROKER_URL=hole)
+    assert health.returncode == 0, health.stderr
+    status, broker, seconds = health.stdout.split()
+    assert (status, broker) == ("503", "down")
+    assert float(seconds) < 2, f"/healthz took {seconds}s with a silent broker"
+
+    worker = processes.worker("after-hole", clock=TUESDAY + datetime.timedelta(minutes=2))
+    send("cases.tasks.sweep")
+    wait_for(
+        lambda: Notification.objects.filter(pk=note.pk, status="sent").exists(),
+        60,
+        "the waiting message was not sent",
+        worker,
+    )
