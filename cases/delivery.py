@@ -12,21 +12,36 @@ accepted the message but before `sent` was written leaves the row pending; after
 lease it is sent again. The notification id travels with every message
 (`X-Woonrust-Notification`, a fixed Message-ID, the SMS idempotency key) so a provider
 or mail client can drop such a repeat.
+
+Before sending, in the transaction that takes the lease, delivery looks again
+(`why_not`): a message the case no longer wants is `cancelled` with the reason, and a
+message held up past office hours (its first publish failed, a queue backlog) is put
+back to the next office moment. "Still wants" depends on the purpose:
+
+- chase messages (reminders, escalations, resident updates) and requests for action
+  (the expert's request, the resident's question) are about one step: they go out only
+  while the case is open and still in the step they were written for (the `/s<step>/`
+  in their key equals the case's `step_seq`);
+- news about a change (received, decided, withdrawn, settled …) is sent whatever
+  happened since: the resident is owed the news, and a later change brings its own.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import re
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from .models import ChasePolicy, Notification, TimelineEvent
+from .models.base import Case
 from .schedule import office
 from .sms import get_sms_backend
 from .workdays import next_office_moment
@@ -53,18 +68,64 @@ def claim(notification_id: int, now: datetime.datetime) -> bool:
     return changed == 1
 
 
-def deliver(*, notification_id: int, now: datetime.datetime | None = None) -> str:
-    """Send one notification if it is due and nobody else is sending it.
+# Messages about one step of a case: not sent once the case has left that step.
+STEP_BOUND = frozenset(
+    {
+        "reminder",
+        "escalation",
+        "resident_reminder",
+        "expert_reminder",
+        "resident_update",
+        "expert_request",
+        "claim_question",
+    }
+)
+_STEP_IN_KEY = re.compile(r"/s(\d+)/")
 
-    Returns "sent", "retry", "failed" or "skipped" (not due, already sent, or another
-    delivery holds it). Never raises for a provider failure: the row records it.
+
+def why_not(note: Notification, case: Case | None, now: datetime.datetime) -> str:
+    """Why this message must not go out now ("" when it may): see the module docstring."""
+    if case is None or note.purpose not in STEP_BOUND:
+        return ""
+    if not case.is_open:
+        return f"not sent: the case is {case.status} now"
+    step = _STEP_IN_KEY.search(note.key)
+    if step is not None and int(step.group(1)) != case.step_seq:
+        return f"not sent: the case left step {step.group(1)} (now {case.status})"
+    return ""
+
+
+def deliver(*, notification_id: int, now: datetime.datetime | None = None) -> str:
+    """Send one notification if it is due, still wanted, and nobody else is sending it.
+
+    Returns "sent", "retry", "failed", "cancelled" (the case no longer wants it), "later"
+    (outside office hours: put back to the next office moment) or "skipped" (not due,
+    already sent, or another delivery holds it). Never raises for a provider failure:
+    the row records it.
     """
     now = now or timezone.now()
-    if not claim(notification_id, now):
-        return "skipped"
-    note = Notification.objects.select_related(
-        "claim__project", "complaint__project", "promise__project"
-    ).get(pk=notification_id)
+    with transaction.atomic():
+        if not claim(notification_id, now):
+            return "skipped"
+        note = Notification.objects.select_related(
+            "claim__project", "complaint__project", "promise__project"
+        ).get(pk=notification_id)
+        case = note.claim or note.complaint or note.promise
+        if reason := why_not(note, case, now):
+            _put_back(note, status=Notification.Status.CANCELLED, answer=reason)
+            logger.info("Notification %s cancelled: %s", note.pk, reason)
+            return "cancelled"
+        policy = ChasePolicy.for_project(case.project) if case else ChasePolicy()
+        opens = next_office_moment(now, **office(policy))
+        if opens > now:
+            # Held up past closing time (or sent early): wait for the office to open.
+            # The sweep publishes it again then (dispatched_at cleared).
+            _put_back(
+                note,
+                send_after=opens,
+                answer=f"outside office hours at {now.isoformat()}; waits until opening",
+            )
+            return "later"
     try:
         answer = _send(note)
     except Exception as exc:
@@ -98,6 +159,13 @@ def _send(note: Notification) -> str:
         raise RuntimeError(f"the mail backend accepted {accepted} of 1 messages")
     backend = type(connection)
     return f"accepted by {backend.__module__}.{backend.__qualname__}"
+
+
+def _put_back(note: Notification, *, answer: str, **fields: object) -> None:
+    """Undo the lease taken by `claim` without counting an attempt, and record why."""
+    Notification.objects.filter(pk=note.pk, status=Notification.Status.PENDING).update(
+        attempts=F("attempts") - 1, dispatched_at=None, provider_answer=answer, **fields
+    )
 
 
 def _failed(note: Notification, answer: str, now: datetime.datetime) -> str:
