@@ -1,7 +1,8 @@
 """Sending one outbox row: claimed by compare-and-set, so two deliveries never both send.
 
 A delivery first takes a lease on the row with one conditional UPDATE (still pending,
-due, and the attempt counter bumped, `send_after` pushed `LEASE` ahead). Only the
+due, and the attempt counter bumped, `send_after` pushed `LEASE` ahead; renewed while
+the provider call runs, see lease.py). Only the
 process whose UPDATE changed exactly one row sends; everyone else — a duplicate task,
 a re-dispatch by the sweep, a redelivery after a crash — finds nothing to claim. The
 outcome is written back: `sent` with the provider's answer, or a later `send_after`
@@ -40,6 +41,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from .lease import LEASE, keeper
 from .models import ChasePolicy, Notification, TimelineEvent
 from .models.base import Case
 from .schedule import office
@@ -48,9 +50,6 @@ from .workdays import next_office_moment
 
 logger = logging.getLogger(__name__)
 
-# Longer than a delivery task may run (CELERY_TASK_TIME_LIMIT), so a lease only expires
-# when its holder is certainly gone.
-LEASE = datetime.timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = datetime.timedelta(hours=1)
 
@@ -127,7 +126,8 @@ def deliver(*, notification_id: int, now: datetime.datetime | None = None) -> st
             )
             return "later"
     try:
-        answer = _send(note)
+        with keeper.holding(note.pk, note.attempts):
+            answer = _send(note)
     except Exception as exc:
         return _failed(note, f"{type(exc).__name__}: {exc}", now)
     Notification.objects.filter(pk=note.pk, status=Notification.Status.PENDING).update(

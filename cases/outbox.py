@@ -38,11 +38,13 @@ logger = logging.getLogger(__name__)
 
 # A due row never handed to the broker this long after it was written lost its first
 # dispatch (broker down, process killed between commit and publish): the sweep publishes
-# it. A row that was handed over but is still pending much later lost its task (broker
-# restarted without persistence, queue purged): it is published again after the lease a
-# delivery holds on a row, so a slow queue is not flooded with duplicates.
-REDISPATCH_AFTER = datetime.timedelta(seconds=60)
-REPUBLISH_AFTER = datetime.timedelta(minutes=10)
+# it. A row that was handed over but is still pending and unleased this long after lost
+# its task (a worker killed while holding it, a broker restarted without persistence, a
+# purged queue): it is published again. Short, so a crash delays a message by at most
+# the lease plus one sweep interval; a task still queued behind a backlog may then be
+# published twice, which costs one claim that changes nothing (delivery.claim).
+REDISPATCH_AFTER = datetime.timedelta(seconds=30)
+REPUBLISH_AFTER = datetime.timedelta(seconds=30)
 REDISPATCH_LIMIT = 2000
 # Ids per delivery task. Publishing costs about a millisecond per task whatever it
 # carries; a small chunk keeps that off a 10,000-case sweep and keeps one task short
