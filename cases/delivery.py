@@ -51,6 +51,7 @@ from .workdays import next_office_moment
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+SENDING = "sending"
 MAX_BACKOFF = datetime.timedelta(hours=1)
 
 
@@ -125,6 +126,18 @@ def deliver(*, notification_id: int, now: datetime.datetime | None = None) -> st
                 answer=f"outside office hours at {now.isoformat()}; waits until opening",
             )
             return "later"
+        # Marked before the call: an attempt that finds this mark died between handing
+        # the message over and writing the outcome, so this one may be a repeat.
+        if note.provider_answer.startswith(SENDING):
+            logger.warning(
+                "Notification %s: attempt %s ended without an answer; sending again with the "
+                "same idempotency key (the provider may have it already).",
+                note.pk,
+                note.attempts - 1,
+            )
+        Notification.objects.filter(pk=note.pk).update(
+            provider_answer=f"{SENDING} (attempt {note.attempts}) since {now.isoformat()}"
+        )
     try:
         with keeper.holding(note.pk, note.attempts):
             answer = _send(note)

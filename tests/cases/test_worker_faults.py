@@ -13,7 +13,9 @@ their own Redis database, so they never meet the test broker or anyone else's wo
 
 from __future__ import annotations
 
+import asyncio
 import datetime
+import email
 import os
 import re
 import signal
@@ -29,12 +31,15 @@ from pathlib import Path
 
 import pytest
 import redis
+import time_machine
+from aiosmtpd.controller import Controller
 from celery import Celery
 from django.conf import settings
 from django.db import connection
 from kombu import Connection
 
 from cases.models import DamageClaim, Notification, TimelineEvent
+from cases.sweep import sweep
 
 from .conftest import TUESDAY
 from .test_sweep_concurrency import seed_due_claims
@@ -82,7 +87,14 @@ class Processes:
         env.update(extra)
         return env
 
-    def worker(self, name: str, *, clock: datetime.datetime, **extra: str) -> Worker:
+    def worker(
+        self,
+        name: str,
+        *,
+        clock: datetime.datetime,
+        queues: str = "celery,chase,deliver",
+        **extra: str,
+    ) -> Worker:
         log = self.tmp_path / f"{name}.log"
         proc = subprocess.Popen(
             [
@@ -94,7 +106,7 @@ class Processes:
                 "worker",
                 "--pool=prefork",
                 "--concurrency=1",
-                "--queues=celery,chase,deliver",
+                f"--queues={queues}",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
@@ -111,6 +123,31 @@ class Processes:
         worker = Worker(proc, log)
         wait_for(lambda: " ready." in worker.output(), 60, f"{name} did not start", worker)
         return worker
+
+    def beat(self, name: str, *, clock: datetime.datetime, **extra: str) -> Worker:
+        """A real beat: publishes the sweep every minute, the first a minute after start."""
+        log = self.tmp_path / f"{name}.log"
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "tests/cases/process_in_time.py",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={self.tmp_path / (name + '-schedule')}",
+            ],
+            cwd=ROOT,
+            env=self.env(WOONRUST_TEST_NOW=clock.isoformat(), **extra),
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.started.append(proc)
+        beat = Worker(proc, log)
+        wait_for(lambda: "beat: Starting" in beat.output(), 60, f"{name} did not start", beat)
+        return beat
 
     def run(self, code: str, *, clock: datetime.datetime, **extra: str):
         return subprocess.run(
@@ -356,3 +393,85 @@ def test_a_broker_that_never_answers_holds_neither_the_report_nor_healthz(
         "the waiting message was not sent",
         worker,
     )
+
+
+class Inbox:
+    """A real SMTP server on loopback (aiosmtpd) that records every message it accepts
+    by notification id, and takes `delay` seconds to answer each one: a worker killed
+    meanwhile has handed the message over but not heard "250"."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.received: list[int] = []
+        probe = socket.create_server(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        message = email.message_from_bytes(envelope.content)
+        self.received.append(int(message["X-Woonrust-Notification"]))
+        await asyncio.sleep(self.delay)
+        return "250 Message accepted for delivery"
+
+    def env(self) -> dict[str, str]:
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.port),
+            "EMAIL_TIMEOUT": "5",
+        }
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    box = Inbox(delay=0.3)
+    box.controller.start()
+    yield box
+    box.controller.stop()
+
+
+def test_a_worker_killed_while_sending_mail_loses_nothing_and_repeats_at_most_one(
+    world, processes, inbox
+):
+    """SIGKILL of the whole delivery worker in the middle of talking to a real SMTP
+    server; a fresh worker and a real beat take over. Measures how long the messages the
+    dead worker held wait (lease + one beat interval) and counts repeats."""
+    seed_due_claims(world, DUE)
+    with time_machine.travel(TUESDAY, tick=False):
+        sweep(dispatch=False)  # the messages are written; their first publish was lost
+    assert Notification.objects.filter(status="pending").count() == DUE
+    start = TUESDAY + datetime.timedelta(minutes=1)
+    started = time.monotonic()
+    first = processes.worker("mailer", clock=start, **inbox.env())
+    send("cases.tasks.sweep")  # publishes the never-dispatched messages
+    wait_for(lambda: len(inbox.received) >= 10, 60, "the mail did not start going", first)
+    first.kill_everything()
+    killed = time.monotonic()
+    held = Notification.objects.filter(status="pending").count()
+    assert 0 < held < DUE
+
+    later = start + datetime.timedelta(seconds=time.monotonic() - started)
+    second = processes.worker("mailer-2", clock=later, **inbox.env())
+    beat = processes.beat("beat", clock=later)
+    wait_for(
+        lambda: Notification.objects.filter(status="sent").count() == DUE,
+        150,
+        "the messages the dead worker held were not sent",
+        second,
+        beat,
+    )
+    recovered = time.monotonic() - killed
+    received = Counter(inbox.received)
+    repeats = sum(n - 1 for n in received.values())
+    print(
+        f"\nworker killed while sending: {held} messages waited {recovered:.0f}s; "
+        f"{len(received)} of {DUE} received, {repeats} repeated"
+    )
+    assert set(received) == set(Notification.objects.values_list("pk", flat=True))
+    assert repeats <= 1  # only the message on the wire when the worker died
+    assert recovered < 120
+    if repeats:
+        [(repeated, _)] = [(pk, n) for pk, n in received.items() if n > 1]
+        assert Notification.objects.get(pk=repeated).attempts == 2
+        assert "ended without an answer" in second.output()
