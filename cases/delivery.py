@@ -153,7 +153,12 @@ def deliver(*, notification_id: int, now: datetime.datetime | None = None) -> st
 def _send(note: Notification) -> str:
     idempotency_key = f"woonrust-notification-{note.pk}"
     if note.channel == Notification.Channel.SMS:
-        return get_sms_backend().send(to=note.to, body=note.body, idempotency_key=idempotency_key)
+        return get_sms_backend().send(
+            to=note.to,
+            body=note.body,
+            idempotency_key=idempotency_key,
+            timeout=settings.SMS_TIMEOUT_SECONDS,
+        )
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "woonrust.local"
     message = EmailMessage(
         subject=note.subject,

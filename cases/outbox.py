@@ -8,7 +8,7 @@ Every message gets a key naming its purpose —
 — and the unique constraint on `Notification.key` is what makes a second sweep, a retry
 or a second worker unable to write the same message twice. Rows are inserted with
 `INSERT … ON CONFLICT DO NOTHING` in the same transaction as the state change. After the
-commit the due ones are published to the `deliver` queue; if the broker is down then,
+commit the due ones are published to their channel's delivery queue; if the broker is down then,
 nothing is lost: the row waits and the sweep re-dispatches it (`redispatch_stale`).
 """
 
@@ -182,10 +182,13 @@ def dispatch(ids: list[int], *, now: datetime.datetime | None = None) -> int:
         # does, the caller (often a web request) is back within about a second. The
         # outbox is the retry: the row waits for the sweep's re-dispatch.
         with quick_connection() as conn:
-            for start in range(0, len(ids), DISPATCH_CHUNK):
-                chunk = ids[start : start + DISPATCH_CHUNK]
-                deliver_notifications.apply_async((chunk,), connection=conn, retry=False)
-                published += chunk
+            for queue, channel_ids in _by_queue(ids).items():
+                for start in range(0, len(channel_ids), DISPATCH_CHUNK):
+                    chunk = channel_ids[start : start + DISPATCH_CHUNK]
+                    deliver_notifications.apply_async(
+                        (chunk,), connection=conn, retry=False, queue=queue
+                    )
+                    published += chunk
     except Exception:
         logger.warning(
             "Broker unavailable: %d of %d notifications wait for the next sweep.",
@@ -198,6 +201,19 @@ def dispatch(ids: list[int], *, now: datetime.datetime | None = None) -> int:
             dispatched_at=now or timezone.now()
         )
     return len(published)
+
+
+# Each channel has its own queue and worker: a provider that hangs or fails holds up
+# only the messages of its own channel (Procfile: `mail` and `sms`).
+QUEUES = {Notification.Channel.EMAIL: "deliver", Notification.Channel.SMS: "deliver-sms"}
+
+
+def _by_queue(ids: list[int]) -> dict[str, list[int]]:
+    queues: dict[str, list[int]] = {}
+    rows = Notification.objects.filter(pk__in=ids).order_by("send_after", "pk")
+    for pk, channel in rows.values_list("pk", "channel"):
+        queues.setdefault(QUEUES[channel], []).append(pk)
+    return queues
 
 
 def stale(now: datetime.datetime) -> QuerySet[Notification]:

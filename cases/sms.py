@@ -1,7 +1,10 @@
 """Text messages behind a small interface, so a real provider can be plugged in.
 
-`settings.SMS_BACKEND` names a class with `send(*, to, body, idempotency_key) -> str`
-that returns the provider's answer (kept on the notification) and raises on failure.
+`settings.SMS_BACKEND` names a class with
+`send(*, to, body, idempotency_key, timeout) -> str` that returns the provider's answer
+(kept on the notification) and raises on failure. It must give up after `timeout`
+seconds (settings.SMS_TIMEOUT_SECONDS; pass it to the HTTP client as its connect and
+read timeout): the SMS worker sends one message at a time.
 A provider that accepts an idempotency key should be given `idempotency_key` (the
 notification id): then a retry after a crash at the wrong moment is not sent twice.
 """
@@ -22,7 +25,7 @@ class SmsError(Exception):
 
 
 class BaseSmsBackend:
-    def send(self, *, to: str, body: str, idempotency_key: str) -> str:
+    def send(self, *, to: str, body: str, idempotency_key: str, timeout: float) -> str:
         raise NotImplementedError
 
 
@@ -35,7 +38,7 @@ def masked(number: str) -> str:
 class LoggingSmsBackend(BaseSmsBackend):
     """The embedded default: writes the message to the log instead of sending it."""
 
-    def send(self, *, to: str, body: str, idempotency_key: str) -> str:
+    def send(self, *, to: str, body: str, idempotency_key: str, timeout: float) -> str:
         logger.info("SMS %s to %s:\n%s", idempotency_key, masked(to), body)
         return f"logged (not sent): SMS {idempotency_key}"
 
@@ -45,7 +48,7 @@ class MemorySmsBackend(BaseSmsBackend):
 
     outbox: ClassVar[list[dict[str, str]]] = []
 
-    def send(self, *, to: str, body: str, idempotency_key: str) -> str:
+    def send(self, *, to: str, body: str, idempotency_key: str, timeout: float) -> str:
         self.outbox.append({"to": to, "body": body, "key": idempotency_key})
         return f"stored in memory as message {len(self.outbox)}"
 
@@ -53,7 +56,7 @@ class MemorySmsBackend(BaseSmsBackend):
 class FailingSmsBackend(BaseSmsBackend):
     """Always fails, as a provider that is down does (for tests and drills)."""
 
-    def send(self, *, to: str, body: str, idempotency_key: str) -> str:
+    def send(self, *, to: str, body: str, idempotency_key: str, timeout: float) -> str:
         raise SmsError("provider unavailable (FailingSmsBackend)")
 
 

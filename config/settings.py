@@ -267,6 +267,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# Separate workers (Procfile): `chase` for the sweep, one per channel for delivery
+# (cases.outbox.QUEUES sends SMS to `deliver-sms`), so a slow provider holds up
+# neither the chase nor the other channel.
 CELERY_TASK_ROUTES = {
     "cases.tasks.sweep": {"queue": "chase"},
     "cases.tasks.deliver_notifications": {"queue": "deliver"},
@@ -285,6 +288,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The chase (cases/sweep.py). SMS goes through SMS_BACKEND (cases/sms.py); the default
 # only logs, like the console e-mail backend.
 SMS_BACKEND = env_str("SMS_BACKEND") or "cases.sms.LoggingSmsBackend"
+# The SMS backend gives up on a provider call after this many seconds.
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
 CHASE_BATCH_SIZE = env_int("CHASE_BATCH_SIZE", 500)
 # A sweep stops taking batches after this long, well before CELERY_TASK_SOFT_TIME_LIMIT.
 CHASE_SWEEP_BUDGET_SECONDS = env_int("CHASE_SWEEP_BUDGET_SECONDS", 120)

@@ -71,12 +71,23 @@ def test_tasks_are_registered_and_routed_to_queues_the_worker_consumes():
     assert routes["cases.tasks.sweep"]["queue"] == "chase"
     assert routes["cases.tasks.deliver_notifications"]["queue"] == "deliver"
     assert {"cases.tasks.sweep", "cases.tasks.deliver_notifications"} <= set(app.tasks)
-    worker_line = next(
-        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("worker:")
-    )
-    consumed = re.search(r"--queues[= ](\S+)", worker_line).group(1).split(",")
-    assert {"celery", "chase", "deliver"} <= set(consumed)
-    assert "--concurrency=1" in worker_line  # prefetch 1 x 1 process: one task in hand
+    workers = {
+        name: line
+        for name, _, line in (
+            line.partition(":") for line in (ROOT / "Procfile").read_text().splitlines()
+        )
+        if " worker " in line
+    }
+    consumed = {
+        name: set(re.search(r"--queues[= ](\S+)", line).group(1).split(","))
+        for name, line in workers.items()
+    }
+    # The chase and each channel have a worker of their own: a hanging provider holds up
+    # only its own channel.
+    assert consumed == {"chase": {"celery", "chase"}, "mail": {"deliver"}, "sms": {"deliver-sms"}}
+    assert set(outbox.QUEUES.values()) == {"deliver", "deliver-sms"}
+    for line in workers.values():
+        assert "--concurrency=1" in line  # prefetch 1 x 1 process: one task in hand
 
 
 def test_sms_goes_through_a_pluggable_backend_that_logs_by_default(settings, caplog):
@@ -86,7 +97,9 @@ def test_sms_goes_through_a_pluggable_backend_that_logs_by_default(settings, cap
     assert default == (os.environ.get("SMS_BACKEND") or "cases.sms.LoggingSmsBackend")
     settings.SMS_BACKEND = "cases.sms.LoggingSmsBackend"
     with caplog.at_level("INFO", logger="cases.sms"):
-        answer = get_sms_backend().send(to="06 12345678", body="Hallo", idempotency_key="k-1")
+        answer = get_sms_backend().send(
+            to="06 12345678", body="Hallo", idempotency_key="k-1", timeout=1
+        )
     assert answer == "logged (not sent): SMS k-1"
     assert "…678" in caplog.text and "12345678" not in caplog.text  # the number is masked
 

@@ -69,17 +69,18 @@ def test_the_message_is_written_in_the_same_transaction_as_the_claim(chase_world
 
 @pytest.fixture
 def broker():
-    """The test broker's Redis database, with the deliver queue emptied around the test."""
+    """The test broker's Redis database, with the delivery queues emptied around the test."""
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    client.delete("deliver")
+    client.delete("deliver", "deliver-sms")
     yield client
-    client.delete("deliver")
+    client.delete("deliver", "deliver-sms")
 
 
-def queued_ids(client: redis.Redis) -> list[int]:
-    """The notification ids in the deliver queue, in order (a task carries a list)."""
+def queued_ids(client: redis.Redis, queue: str = "deliver-sms") -> list[int]:
+    """The notification ids in a delivery queue (default: the resident's SMS), in order
+    (a task carries a list)."""
     ids = []
-    for raw in reversed(client.lrange("deliver", 0, -1)):  # kombu LPUSHes, workers BRPOP
+    for raw in reversed(client.lrange(queue, 0, -1)):  # kombu LPUSHes, workers BRPOP
         message = json.loads(raw)
         assert message["headers"]["task"] == "cases.tasks.deliver_notifications"
         args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))

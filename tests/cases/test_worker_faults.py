@@ -92,7 +92,7 @@ class Processes:
         name: str,
         *,
         clock: datetime.datetime,
-        queues: str = "celery,chase,deliver",
+        queues: str = "celery,chase,deliver,deliver-sms",
         **extra: str,
     ) -> Worker:
         log = self.tmp_path / f"{name}.log"
@@ -475,3 +475,66 @@ def test_a_worker_killed_while_sending_mail_loses_nothing_and_repeats_at_most_on
         [(repeated, _)] = [(pk, n) for pk, n in received.items() if n > 1]
         assert Notification.objects.get(pk=repeated).attempts == 2
         assert "ended without an answer" in second.output()
+
+
+def test_a_hanging_sms_provider_stops_neither_the_sweep_nor_the_mail(world, processes):
+    """The Procfile's workers (one for the chase, one per channel) with an SMS provider
+    that never answers: sweeps still run on time and e-mail still goes out."""
+    claim = DamageClaim.objects.create(
+        project=world.project, dwelling=world.dwelling, created_by=world.supervisor
+    )
+    written = TUESDAY - datetime.timedelta(minutes=5)
+    Notification.objects.bulk_create(
+        Notification(
+            key=f"test-{channel}-{i}",
+            claim=claim,
+            purpose="claim_received",
+            channel=channel,
+            to="06 12345678" if channel == "sms" else f"person{i}@example.nl",
+            body="Uw melding is ontvangen.",
+            created_at=written,
+            send_after=written,
+        )
+        for channel in ("sms", "email")
+        for i in range(3)
+    )
+    seed_due_claims(world, 5)
+    extra = {"SMS_BACKEND": "tests.cases.backends.HangingSmsBackend"}
+    began = time.monotonic()  # one clock for all: each worker starts where it stands
+    workers = [
+        processes.worker(
+            name,
+            clock=TUESDAY + datetime.timedelta(seconds=time.monotonic() - began),
+            queues=queues,
+            **extra,
+        )
+        for name, queues in procfile_workers().items()
+    ]
+    send("cases.tasks.sweep")  # chases the 5 claims and publishes the 6 waiting messages
+    wait_for(lambda: chased() == 5, 30, "the first sweep did not run", *workers)
+    emails = Notification.objects.filter(channel="email")
+    wait_for(
+        lambda: emails.filter(status="sent").count() == emails.count(),
+        30,
+        "e-mail waited behind the hanging SMS provider",
+        *workers,
+    )
+    sweeps_before = sum(w.output().count("cases.tasks.sweep[") for w in workers)
+    send("cases.tasks.sweep")
+    wait_for(
+        lambda: sum(w.output().count("cases.tasks.sweep[") for w in workers) > sweeps_before + 1,
+        20,
+        "the next sweep waited behind the hanging SMS provider",
+        *workers,
+    )
+    assert not Notification.objects.filter(channel="sms", status="sent").exists()
+
+
+def procfile_workers() -> dict[str, str]:
+    """name -> queues of every Celery worker line in the Procfile."""
+    found = {}
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if " worker " in command:
+            found[name.strip()] = re.search(r"--queues[= ](\S+)", command).group(1)
+    return found
