@@ -6,6 +6,8 @@ import logging
 
 from celery import shared_task
 
+from ops import watchdog
+
 from . import delivery
 from . import sweep as sweeping
 
@@ -18,6 +20,7 @@ def sweep() -> str:
     cases are claimed with SKIP LOCKED and messages have unique keys. Not retried — the
     next beat tick is the retry."""
     report = sweeping.sweep()
+    watchdog.beat(watchdog.CHASE, str(report))
     if report.tally.cases or report.redispatched or report.errors:
         logger.info("Chase sweep: %s", report)
     return str(report)

@@ -273,12 +273,19 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_TASK_ROUTES = {
     "cases.tasks.sweep": {"queue": "chase"},
     "cases.tasks.deliver_notifications": {"queue": "deliver"},
+    # Not on `chase`: it must run when the chase worker is what stopped.
+    "ops.tasks.watchdog": {"queue": "deliver"},
 }
 # An interval in UTC, not a crontab in local time (those have daylight-saving bugs).
 # A sweep that waited longer than the interval is dropped: the next one does its work.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "chase-sweep": {
         "task": "cases.tasks.sweep",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+    "chase-watchdog": {
+        "task": "ops.tasks.watchdog",
         "schedule": 60.0,
         "options": {"expires": 60},
     },
@@ -293,6 +300,9 @@ SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
 CHASE_BATCH_SIZE = env_int("CHASE_BATCH_SIZE", 500)
 # A sweep stops taking batches after this long, well before CELERY_TASK_SOFT_TIME_LIMIT.
 CHASE_SWEEP_BUDGET_SECONDS = env_int("CHASE_SWEEP_BUDGET_SECONDS", 120)
+# /healthz/ready fails, and platform staff get one e-mail, when no sweep has finished
+# for this many minutes (ops/watchdog.py).
+CHASE_STALE_MINUTES = env_int("CHASE_STALE_MINUTES", 10)
 # Tests only: a pause per case, to kill a worker in the middle of a sweep.
 CHASE_TEST_DELAY_MS = env_int("CHASE_TEST_DELAY_MS", 0)
 

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import home
-from ops.views import favicon, healthz
+from ops.views import favicon, healthz, live
 
 admin.site.site_header = _("Woonrust administration")
 admin.site.site_title = "Woonrust"
@@ -21,6 +21,8 @@ urlpatterns = [
     path("office/", include("office.urls", namespace="office")),
     path("s/", include("statuslink.urls")),
     path("healthz", healthz, name="healthz"),
+    path("healthz/ready", healthz, name="healthz_ready"),
+    path("healthz/live", live, name="healthz_live"),
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
 ]

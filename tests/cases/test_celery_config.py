@@ -53,11 +53,15 @@ def test_a_dead_broker_fails_fast_for_the_web_request():
 
 def test_beat_runs_the_sweep_every_minute_on_a_utc_interval():
     assert app.conf.timezone == "UTC" and app.conf.enable_utc is True
-    [(name, entry)] = settings.CELERY_BEAT_SCHEDULE.items()
-    assert entry["task"] == "cases.tasks.sweep"
-    assert isinstance(entry["schedule"], float | int | datetime.timedelta)  # not a crontab
-    assert schedule(entry["schedule"]).run_every == datetime.timedelta(seconds=60)
-    assert entry["options"]["expires"] == 60  # a late sweep is dropped, the next one runs
+    assert set(settings.CELERY_BEAT_SCHEDULE) == {"chase-sweep", "chase-watchdog"}
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert isinstance(entry["schedule"], float | int | datetime.timedelta)  # not a crontab
+        assert schedule(entry["schedule"]).run_every == datetime.timedelta(seconds=60)
+        assert entry["options"]["expires"] == 60  # a late one is dropped, the next one runs
+    assert settings.CELERY_BEAT_SCHEDULE["chase-sweep"]["task"] == "cases.tasks.sweep"
+    # The watchdog must not need the chase worker: it runs beside the mail.
+    watchdog = settings.CELERY_BEAT_SCHEDULE["chase-watchdog"]["task"]
+    assert app.conf.task_routes[watchdog]["queue"] == "deliver"
 
 
 def test_worker_shutdown_and_connection_loss():
