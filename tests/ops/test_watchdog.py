@@ -86,7 +86,6 @@ def test_staff_are_told_once_when_the_chase_stops_and_again_after_the_next_stop(
 def test_an_alert_that_could_not_be_sent_is_tried_again(world, clock, settings):
     tasks.sweep()
     clock.move_to(TUESDAY + datetime.timedelta(minutes=11))
-    settings.EMAIL_BACKEND = "tests.ops.test_watchdog.BrokenMail"
     settings.MAILERS = {"default": {"BACKEND": "tests.ops.test_watchdog.BrokenMail"}}
     assert watchdog.check() == "alert failed"
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
