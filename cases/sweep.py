@@ -38,17 +38,7 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER = datetime.timedelta(hours=1)
 CASE_MODELS: tuple[type[Case], ...] = (DamageClaim, Complaint, Promise)
 
-_CHASE_FIELDS = [
-    "status",
-    "status_changed_at",
-    "step_seq",
-    "step_due_at",
-    "next_chase_at",
-    "reminders_sent",
-    "escalation_level",
-    "last_reminder_at",
-    "resident_news_at",
-]
+_CHASE_FIELDS = list(Case.CHASE_FIELDS)
 FIELDS: dict[type[Case], list[str]] = {
     DamageClaim: [*_CHASE_FIELDS, "closed_at"],
     Complaint: [*_CHASE_FIELDS, "closed_at"],
