@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+import smtplib
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -45,7 +46,7 @@ from .lease import LEASE, keeper
 from .models import ChasePolicy, Notification, TimelineEvent
 from .models.base import Case
 from .schedule import office
-from .sms import get_sms_backend
+from .sms import SmsRejected, get_sms_backend
 from .workdays import next_office_moment
 
 logger = logging.getLogger(__name__)
@@ -142,7 +143,7 @@ def deliver(*, notification_id: int, now: datetime.datetime | None = None) -> st
         with keeper.holding(note.pk, note.attempts):
             answer = _send(note)
     except Exception as exc:
-        return _failed(note, f"{type(exc).__name__}: {exc}", now)
+        return _failed(note, f"{type(exc).__name__}: {exc}", now, permanent=is_permanent(exc))
     Notification.objects.filter(pk=note.pk, status=Notification.Status.PENDING).update(
         status=Notification.Status.SENT, sent_at=timezone.now(), provider_answer=answer[:2000]
     )
@@ -186,12 +187,30 @@ def _put_back(note: Notification, *, answer: str, **fields: object) -> None:
     )
 
 
-def _failed(note: Notification, answer: str, now: datetime.datetime) -> str:
+def is_permanent(exc: Exception) -> bool:
+    """A refusal that no retry can change: the provider says the number is invalid
+    (SmsRejected), or the mail server refuses the recipient or the message with a 5xx
+    code. Anything else (timeouts, 4xx, connection errors, our own sender refused) is
+    an outage and is retried."""
+    if isinstance(exc, SmsRejected):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return False
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+
+
+def _failed(
+    note: Notification, answer: str, now: datetime.datetime, *, permanent: bool = False
+) -> str:
     case = note.claim or note.complaint or note.promise
     policy = ChasePolicy.for_project(case.project) if case else ChasePolicy()
     pending = Notification.objects.filter(pk=note.pk, status=Notification.Status.PENDING)
-    if note.attempts >= MAX_ATTEMPTS:
+    if permanent or note.attempts >= MAX_ATTEMPTS:
         pending.update(status=Notification.Status.FAILED, provider_answer=answer[:2000])
+        if case is not None and note.recipient_resident_id is not None:
+            _resident_not_reached(note, case, now)
         if case is not None:
             TimelineEvent.objects.create(
                 dwelling_id=case.dwelling_id,
@@ -208,6 +227,24 @@ def _failed(note: Notification, answer: str, now: datetime.datetime) -> str:
     pending.update(send_after=retry_at, dispatched_at=None, provider_answer=answer[:2000])
     logger.warning("Notification %s attempt %s failed: %s", note.pk, note.attempts, answer)
     return "retry"
+
+
+def _resident_not_reached(note: Notification, case: Case, now: datetime.datetime) -> None:
+    """A message to the resident that failed for good does not count as news: staff are
+    asked to call (as for a resident without a written channel), and when it was the
+    last news the resident had, the update clock is rewound so the chase looks again."""
+    TimelineEvent.objects.create(
+        dwelling_id=case.dwelling_id,
+        kind=TimelineEvent.Kind.NOTE,
+        at=now,
+        text=note.body,
+        data={"call_resident": f"resident-{note.recipient_resident_id}", "purpose": note.purpose},
+        **{_case_field(note): case},
+    )
+    if case.is_open and case.resident_news_at is not None:
+        type(case).objects.filter(pk=case.pk, resident_news_at__gte=note.created_at).update(
+            resident_news_at=None, next_chase_at=now
+        )
 
 
 def _case_field(note: Notification) -> str:

@@ -24,6 +24,11 @@ class SmsError(Exception):
     """The provider refused or could not be reached; the message is retried later."""
 
 
+class SmsRejected(SmsError):
+    """The provider refused this message for good (an invalid or unknown number): it is
+    not retried. Backends raise it for the provider's permanent error codes."""
+
+
 class BaseSmsBackend:
     def send(self, *, to: str, body: str, idempotency_key: str, timeout: float) -> str:
         raise NotImplementedError
@@ -58,6 +63,13 @@ class FailingSmsBackend(BaseSmsBackend):
 
     def send(self, *, to: str, body: str, idempotency_key: str, timeout: float) -> str:
         raise SmsError("provider unavailable (FailingSmsBackend)")
+
+
+class RejectingSmsBackend(BaseSmsBackend):
+    """Refuses every number, as a provider does an invalid one (for tests and drills)."""
+
+    def send(self, *, to: str, body: str, idempotency_key: str, timeout: float) -> str:
+        raise SmsRejected(f"invalid number {masked(to)} (RejectingSmsBackend)")
 
 
 def get_sms_backend() -> BaseSmsBackend:
