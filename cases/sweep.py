@@ -174,13 +174,16 @@ def _batch(
                     tally=report.tally,
                 )
             except Exception:
-                logger.exception("Chasing %s failed; it is tried again in an hour.", case)
+                logger.exception("Chasing %s failed.", case)
                 failed.append(case.pk)
                 continue
             done.append((case, changes))
         ids = _write(model, done, failed, now)
         if failed:
-            model.objects.filter(pk__in=failed).update(next_chase_at=now + RETRY_AFTER)
+            # Said only once it is true: in a database outage this raises, the batch
+            # rolls back, nothing was pushed, and the cases stay due for the next sweep.
+            pushed = model.objects.filter(pk__in=failed).update(next_chase_at=now + RETRY_AFTER)
+            logger.warning("%d %s cases pushed an hour ahead after errors.", pushed, model.__name__)
         report.errors += len(failed)
         report.batches += 1
         report.notifications += sum(len(c.rows) for _, c in done)
@@ -230,6 +233,6 @@ def _write(
                 case.save(update_fields=FIELDS[model])
                 ids += changes.save()
         except DatabaseError:
-            logger.exception("Chasing %s failed; it is tried again in an hour.", case)
+            logger.exception("Writing the chase of %s failed.", case)
             failed.append(case.pk)
     return ids

@@ -25,3 +25,21 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class TaskStart(models.Model):
+    """How often one task message has been started. A task whose process dies (killed,
+    out of memory) is handed out again by the broker (acks_late with
+    reject_on_worker_lost); one that kills its process every time would be handed out for
+    ever, so the task gives up after a few starts (ops.watchdog.started)."""
+
+    task_id = models.CharField(_("task id"), max_length=64, unique=True)
+    starts = models.PositiveSmallIntegerField(_("starts"), default=1)
+    first_at = models.DateTimeField(_("first started at"))
+
+    class Meta:
+        verbose_name = _("task start")
+        verbose_name_plural = _("task starts")
+
+    def __str__(self) -> str:
+        return f"{self.task_id} × {self.starts}"

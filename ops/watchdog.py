@@ -22,11 +22,14 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 
-from .models import Heartbeat
+from .models import Heartbeat, TaskStart
 
 logger = logging.getLogger(__name__)
 
 CHASE = "chase-sweep"
+# A task message started this often without finishing is not started again.
+MAX_STARTS = 3
+KEEP_STARTS = datetime.timedelta(days=1)
 
 
 def beat(name: str, detail: str = "", *, now: datetime.datetime | None = None) -> None:
@@ -83,3 +86,18 @@ def check(*, now: datetime.datetime | None = None) -> str:
         return "alert failed"
     logger.error("The chase has stopped for %s minutes; %d staff told.", minutes, len(addresses))
     return f"told {len(addresses)}"
+
+
+def started(task_id: str | None, *, now: datetime.datetime | None = None) -> int:
+    """Count a start of task message `task_id` (committed before the work begins, so a
+    start that kills the process still counts); returns how many starts it has had.
+    Rows older than a day are removed on the way."""
+    if not task_id:
+        return 1
+    now = now or timezone.now()
+    TaskStart.objects.filter(first_at__lt=now - KEEP_STARTS).delete()
+    row, created = TaskStart.objects.get_or_create(task_id=task_id, defaults={"first_at": now})
+    if not created:
+        TaskStart.objects.filter(pk=row.pk).update(starts=F("starts") + 1)
+        row.refresh_from_db(fields=["starts"])
+    return row.starts

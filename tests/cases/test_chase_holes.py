@@ -125,3 +125,29 @@ def test_a_refused_address_on_a_real_smtp_server_is_given_up_at_once(chase_world
     finally:
         controller.stop()
     assert mail.outbox == []
+
+
+def test_a_database_that_refuses_every_write_does_not_get_logged_as_cases_pushed_ahead(
+    chase_world, clock, caplog
+):
+    from django.db import DatabaseError, connection
+
+    from cases.sweep import sweep
+
+    from .test_sweep_concurrency import seed_due_claims
+
+    seed_due_claims(chase_world, 5)
+    table = DamageClaim._meta.db_table
+    with connection.cursor() as cursor:  # every write to claims fails, as in an outage
+        cursor.execute(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'the database is going away'; END $$"
+        )
+        cursor.execute(
+            f"CREATE TRIGGER refuse BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION refuse()"
+        )
+    with caplog.at_level("INFO", logger="cases.sweep"), pytest.raises(DatabaseError):
+        sweep(dispatch=False)
+    assert "an hour" not in caplog.text  # nothing was pushed ahead: nothing may say so
+    assert "Writing the chase of" in caplog.text
+    assert DamageClaim.objects.filter(next_chase_at__lte=TUESDAY).count() == 5  # still due

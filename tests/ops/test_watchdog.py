@@ -98,3 +98,11 @@ class BrokenMail:
 
     def send_messages(self, messages) -> int:
         raise ConnectionRefusedError("the mail server is down")
+
+
+def test_a_sweep_message_that_keeps_killing_its_process_is_dropped_after_three_starts(world, clock):
+    # What a redelivery after each crash looks like: the same message id, started again.
+    outcomes = [tasks.sweep.apply(task_id="same-message").get() for _ in range(4)]
+    assert all("cases due" in o for o in outcomes[:3])
+    assert outcomes[3] == "dropped"
+    assert "cases due" in tasks.sweep.apply(task_id="the-next-tick").get()
