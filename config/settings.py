@@ -278,11 +278,13 @@ CELERY_TASK_ROUTES = {
 }
 # An interval in UTC, not a crontab in local time (those have daylight-saving bugs).
 # A sweep that waited longer than the interval is dropped: the next one does its work.
+# Tests only: a shorter interval, to run two beats against each other for many sweeps.
+CHASE_SWEEP_SECONDS = env_int("CHASE_SWEEP_SECONDS", 60)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "chase-sweep": {
         "task": "cases.tasks.sweep",
-        "schedule": 60.0,
-        "options": {"expires": 60},
+        "schedule": float(CHASE_SWEEP_SECONDS),
+        "options": {"expires": CHASE_SWEEP_SECONDS},
     },
     "chase-watchdog": {
         "task": "ops.tasks.watchdog",

@@ -162,3 +162,24 @@ def test_the_project_set_up_page_warns_when_the_corporation_contact_is_missing(c
     assert (
         "no corporation contact" not in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     )
+
+
+def test_a_backlog_is_worked_off_within_the_budget_over_several_sweeps(
+    chase_world, clock, settings
+):
+    from cases.sweep import sweep
+
+    from .test_sweep_concurrency import seed_due_claims
+
+    seed_due_claims(chase_world, 30)
+    settings.CHASE_TEST_DELAY_MS = 20  # 0.1 s per batch of 5
+    first = sweep(dispatch=False, batch_size=5, budget=0.25)
+    assert first.out_of_time and 0 < first.tally.cases < 30  # stopped taking batches
+    done, sweeps = first.tally.cases, 1
+    while done < 30:
+        done += sweep(dispatch=False, batch_size=5, budget=0.25).tally.cases
+        sweeps += 1
+        assert sweeps < 10
+    assert sweep(dispatch=False, batch_size=5, budget=0.25).tally.cases == 0
+    assert set(DamageClaim.objects.values_list("reminders_sent", flat=True)) == {1}
+    assert Notification.objects.count() == 30

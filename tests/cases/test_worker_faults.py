@@ -538,3 +538,73 @@ def procfile_workers() -> dict[str, str]:
         if " worker " in command:
             found[name.strip()] = re.search(r"--queues[= ](\S+)", command).group(1)
     return found
+
+
+def test_two_beats_at_once_for_many_sweeps_send_each_message_once(world, processes):
+    """Two beat processes publish the sweep side by side (every 2 s here, for half a
+    minute: some fifteen sweeps each) while cases keep falling due."""
+    due = [TUESDAY + datetime.timedelta(seconds=s) for s in range(0, 24, 2) for _ in range(3)]
+    seed_due_claims(world, len(due))
+    for claim, moment in zip(DamageClaim.objects.order_by("pk"), due, strict=True):
+        DamageClaim.objects.filter(pk=claim.pk).update(next_chase_at=moment, step_due_at=moment)
+    began = time.monotonic()
+
+    def now() -> datetime.datetime:
+        return TUESDAY + datetime.timedelta(seconds=time.monotonic() - began)
+
+    fast = {"CHASE_SWEEP_SECONDS": "2"}
+    workers = [
+        processes.worker("chaser", clock=now(), queues="celery,chase", **fast),
+        processes.worker("sender", clock=now(), queues="deliver,deliver-sms", **fast),
+    ]
+    beats = [processes.beat(f"beat-{n}", clock=now(), **fast) for n in (1, 2)]
+    wait_for(lambda: time.monotonic() - began > 35, 60, "", *workers)
+    wait_for(
+        lambda: Notification.objects.filter(status="sent").count() == len(due),
+        30,
+        "not every message went out",
+        *workers,
+    )
+    sweeps = sum(w.output().count("Task cases.tasks.sweep[") for w in workers) // 2
+    published = [b.output().count("Scheduler: Sending due task chase-sweep") for b in beats]
+    print(f"\ntwo beats: {published} sweeps published, {sweeps} ran; {len(due)} cases")
+    assert min(published) >= 8
+    assert set(DamageClaim.objects.values_list("reminders_sent", flat=True)) == {1}
+    reminders = TimelineEvent.objects.filter(kind=TimelineEvent.Kind.REMINDER_SENT)
+    assert reminders.count() == len(due)
+    printed = Counter(
+        int(pk) for pk in re.findall(r"X-Woonrust-Notification: (\d+)", workers[1].output())
+    )
+    assert printed == Counter(dict.fromkeys(Notification.objects.values_list("pk", flat=True), 1))
+
+
+def test_a_worker_stopped_with_sigterm_while_sending_finishes_the_message_in_hand(
+    world, processes, inbox
+):
+    """Warm shutdown: the message on the wire is finished and recorded, the rest wait
+    for the next worker; nothing is lost and nothing repeated."""
+    seed_due_claims(world, DUE)
+    with time_machine.travel(TUESDAY, tick=False):
+        sweep(dispatch=False)
+    start = TUESDAY + datetime.timedelta(minutes=1)
+    began = time.monotonic()
+    first = processes.worker("stopping", clock=start, **inbox.env())
+    send("cases.tasks.sweep")
+    wait_for(lambda: len(inbox.received) >= 10, 60, "the mail did not start going", first)
+    first.proc.send_signal(signal.SIGTERM)
+    first.proc.wait(timeout=60)
+    in_hand = inbox.received[-1]
+    assert Notification.objects.get(pk=in_hand).status == "sent"  # finished, not cut off
+    assert Notification.objects.filter(status="pending").exists()
+    later = start + datetime.timedelta(seconds=time.monotonic() - began + 60)
+    second = processes.worker("after-stop", clock=later, **inbox.env())
+    send("cases.tasks.sweep")  # re-publishes whatever the stopped worker did not take
+    wait_for(
+        lambda: Notification.objects.filter(status="sent").count() == DUE,
+        60,
+        "the rest did not go out",
+        second,
+    )
+    assert Counter(inbox.received) == Counter(
+        dict.fromkeys(Notification.objects.values_list("pk", flat=True), 1)
+    )
