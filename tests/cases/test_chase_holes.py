@@ -153,17 +153,6 @@ def test_a_database_that_refuses_every_write_does_not_get_logged_as_cases_pushed
     assert DamageClaim.objects.filter(next_chase_at__lte=TUESDAY).count() == 5  # still due
 
 
-def test_the_project_set_up_page_warns_when_the_corporation_contact_is_missing(client, world):
-    client.force_login(world.manager)
-    url = f"/office/projects/{world.project.pk}/setup/"
-    assert "no corporation contact" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    world.project.corporation_contact = world.corporation_admin
-    world.project.save(update_fields=["corporation_contact"])
-    assert (
-        "no corporation contact" not in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    )
-
-
 def test_a_backlog_is_worked_off_within_the_budget_over_several_sweeps(
     chase_world, clock, settings
 ):
