@@ -29,7 +29,7 @@ run: .venv/.synced
 	@echo "  Demo logins (password woonrust-demo):"
 	@echo "    supervisor@demo.woonrust.nl  handler@demo.woonrust.nl"
 	@echo "    manager@demo.woonrust.nl     admin@demo.woonrust.nl"
-	@echo "  Ctrl-C stops the web server, the worker and the beat schedule together."
+	@echo "  Ctrl-C stops the web server, the workers and the beat schedule together."
 	@echo ""
 	.venv/bin/honcho -f Procfile start
 

@@ -180,7 +180,7 @@ def _rung(case: Case, party: Party, level: int, teams: Teams) -> list[Recipient]
     """Who is told at ladder `level` (1 or 2) when the awaited party does not move."""
     if party in (Party.RESIDENT, Party.EXPERT):
         return handlers(case, teams) if level == 1 else managers(case, teams)
-    return managers(case, teams) if level == 1 else corporation_contact(case)
+    return managers(case, teams) if level == 1 else corporation_contact(case, teams)
 
 
 def _remind(

@@ -8,7 +8,7 @@ Every message gets a key naming its purpose —
 — and the unique constraint on `Notification.key` is what makes a second sweep, a retry
 or a second worker unable to write the same message twice. Rows are inserted with
 `INSERT … ON CONFLICT DO NOTHING` in the same transaction as the state change. After the
-commit the due ones are published to the `deliver` queue; if the broker is down then,
+commit the due ones are published to their channel's delivery queue; if the broker is down then,
 nothing is lost: the row waits and the sweep re-dispatches it (`redispatch_stale`).
 """
 
@@ -37,11 +37,13 @@ logger = logging.getLogger(__name__)
 
 # A due row never handed to the broker this long after it was written lost its first
 # dispatch (broker down, process killed between commit and publish): the sweep publishes
-# it. A row that was handed over but is still pending much later lost its task (broker
-# restarted without persistence, queue purged): it is published again after the lease a
-# delivery holds on a row, so a slow queue is not flooded with duplicates.
-REDISPATCH_AFTER = datetime.timedelta(seconds=60)
-REPUBLISH_AFTER = datetime.timedelta(minutes=10)
+# it. A row that was handed over but is still pending and unleased this long after lost
+# its task (a worker killed while holding it, a broker restarted without persistence, a
+# purged queue): it is published again. Short, so a crash delays a message by at most
+# the lease plus one sweep interval; a task still queued behind a backlog may then be
+# published twice, which costs one claim that changes nothing (delivery.claim).
+REDISPATCH_AFTER = datetime.timedelta(seconds=30)
+REPUBLISH_AFTER = datetime.timedelta(seconds=30)
 REDISPATCH_LIMIT = 2000
 # Ids per delivery task. Publishing costs about a millisecond per task whatever it
 # carries; a small chunk keeps that off a 10,000-case sweep and keeps one task short
@@ -171,17 +173,23 @@ def dispatch(ids: list[int], *, now: datetime.datetime | None = None) -> int:
     one broker connection) and note when (`now`: the moment of the change or sweep that
     wrote them, so one clock judges what is stale). Returns how many ids were published;
     stops at the first broker error."""
-    from config.celery import app
+    from config.celery import quick_connection
 
     from .tasks import deliver_notifications
 
     published: list[int] = []
     try:
-        with app.producer_or_acquire() as producer:
-            for start in range(0, len(ids), DISPATCH_CHUNK):
-                chunk = ids[start : start + DISPATCH_CHUNK]
-                deliver_notifications.apply_async((chunk,), producer=producer)
-                published += chunk
+        # One attempt on a connection with short socket timeouts: whatever the broker
+        # does, the caller (often a web request) is back within about a second. The
+        # outbox is the retry: the row waits for the sweep's re-dispatch.
+        with quick_connection() as conn:
+            for queue, channel_ids in _by_queue(ids).items():
+                for start in range(0, len(channel_ids), DISPATCH_CHUNK):
+                    chunk = channel_ids[start : start + DISPATCH_CHUNK]
+                    deliver_notifications.apply_async(
+                        (chunk,), connection=conn, retry=False, queue=queue
+                    )
+                    published += chunk
     except Exception:
         logger.warning(
             "Broker unavailable: %d of %d notifications wait for the next sweep.",
@@ -194,6 +202,19 @@ def dispatch(ids: list[int], *, now: datetime.datetime | None = None) -> int:
             dispatched_at=now or timezone.now()
         )
     return len(published)
+
+
+# Each channel has its own queue and worker: a provider that hangs or fails holds up
+# only the messages of its own channel (Procfile: `mail` and `sms`).
+QUEUES = {Notification.Channel.EMAIL: "deliver", Notification.Channel.SMS: "deliver-sms"}
+
+
+def _by_queue(ids: list[int]) -> dict[str, list[int]]:
+    queues: dict[str, list[int]] = {}
+    rows = Notification.objects.filter(pk__in=ids).order_by("send_after", "pk")
+    for pk, channel in rows.values_list("pk", "channel"):
+        queues.setdefault(QUEUES[channel], []).append(pk)
+    return queues
 
 
 def stale(now: datetime.datetime) -> QuerySet[Notification]:

@@ -80,6 +80,7 @@ class Teams:
 
     def __init__(self, project_ids: Iterable[int]) -> None:
         self._by: dict[tuple[int, str], list[User]] = defaultdict(list)
+        self._admins: dict[int, list[User]] = {}
         members = (
             ProjectMember.objects.filter(project_id__in=set(project_ids), user__is_active=True)
             .select_related("user")
@@ -90,6 +91,19 @@ class Teams:
 
     def of(self, project_id: int, role: str) -> list[User]:
         return list(self._by.get((project_id, role), []))
+
+    def administrators(self, organisation_id: int) -> list[User]:
+        """An organisation's active administrators (one query per organisation and batch;
+        only asked for when an escalation reaches a corporation without a contact)."""
+        if organisation_id not in self._admins:
+            self._admins[organisation_id] = list(
+                User.objects.filter(
+                    organisation_id=organisation_id,
+                    role=User.Role.ADMINISTRATOR,
+                    is_active=True,
+                ).order_by("pk")
+            )
+        return self._admins[organisation_id]
 
 
 def _people(users: Iterable[User | None]) -> list[Recipient]:
@@ -127,8 +141,12 @@ def managers(case: Case, teams: Teams) -> list[Recipient]:
     return _people(teams.of(case.project_id, ProjectMember.Role.MANAGER))
 
 
-def corporation_contact(case: Case) -> list[Recipient]:
-    return _people([case.project.corporation_contact])
+def corporation_contact(case: Case, teams: Teams) -> list[Recipient]:
+    """The top of the ladder: the project's corporation contact, or, when the project
+    has none (or they cannot be written to), the corporation's administrators, so the
+    last escalation never goes to nobody."""
+    contact = _people([case.project.corporation_contact])
+    return contact or _people(teams.administrators(case.project.corporation_id))
 
 
 CASE_KINDS: dict[type[Case], str] = {

@@ -38,17 +38,7 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER = datetime.timedelta(hours=1)
 CASE_MODELS: tuple[type[Case], ...] = (DamageClaim, Complaint, Promise)
 
-_CHASE_FIELDS = [
-    "status",
-    "status_changed_at",
-    "step_seq",
-    "step_due_at",
-    "next_chase_at",
-    "reminders_sent",
-    "escalation_level",
-    "last_reminder_at",
-    "resident_news_at",
-]
+_CHASE_FIELDS = list(Case.CHASE_FIELDS)
 FIELDS: dict[type[Case], list[str]] = {
     DamageClaim: [*_CHASE_FIELDS, "closed_at"],
     Complaint: [*_CHASE_FIELDS, "closed_at"],
@@ -184,13 +174,16 @@ def _batch(
                     tally=report.tally,
                 )
             except Exception:
-                logger.exception("Chasing %s failed; it is tried again in an hour.", case)
+                logger.exception("Chasing %s failed.", case)
                 failed.append(case.pk)
                 continue
             done.append((case, changes))
         ids = _write(model, done, failed, now)
         if failed:
-            model.objects.filter(pk__in=failed).update(next_chase_at=now + RETRY_AFTER)
+            # Said only once it is true: in a database outage this raises, the batch
+            # rolls back, nothing was pushed, and the cases stay due for the next sweep.
+            pushed = model.objects.filter(pk__in=failed).update(next_chase_at=now + RETRY_AFTER)
+            logger.warning("%d %s cases pushed an hour ahead after errors.", pushed, model.__name__)
         report.errors += len(failed)
         report.batches += 1
         report.notifications += sum(len(c.rows) for _, c in done)
@@ -240,6 +233,6 @@ def _write(
                 case.save(update_fields=FIELDS[model])
                 ids += changes.save()
         except DatabaseError:
-            logger.exception("Chasing %s failed; it is tried again in an hour.", case)
+            logger.exception("Writing the chase of %s failed.", case)
             failed.append(case.pk)
     return ids

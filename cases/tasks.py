@@ -6,18 +6,28 @@ import logging
 
 from celery import shared_task
 
+from ops import watchdog
+
 from . import delivery
 from . import sweep as sweeping
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(ignore_result=True)
-def sweep() -> str:
+@shared_task(bind=True, ignore_result=True)
+def sweep(self) -> str:
     """One chase sweep (beat runs it every minute). Safe to run twice or in parallel:
     cases are claimed with SKIP LOCKED and messages have unique keys. Not retried — the
-    next beat tick is the retry."""
+    next beat tick is the retry. A sweep message whose process died MAX_STARTS times is
+    dropped (the broker would hand it out for ever); the next tick sweeps anyway."""
+    starts = watchdog.started(self.request.id)
+    if starts > watchdog.MAX_STARTS:
+        logger.error(
+            "Chase sweep %s started %d times without finishing: dropped.", self.request.id, starts
+        )
+        return "dropped"
     report = sweeping.sweep()
+    watchdog.beat(watchdog.CHASE, str(report))
     if report.tally.cases or report.redispatched or report.errors:
         logger.info("Chase sweep: %s", report)
     return str(report)

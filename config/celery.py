@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.signals import setup_logging
+from kombu import Connection
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -23,3 +24,22 @@ def _log_like_the_web(**kwargs) -> None:
     from django.conf import settings
 
     dictConfig(settings.LOGGING)
+
+
+def quick_connection() -> Connection:
+    """A broker connection on which every socket operation gives up after
+    BROKER_TIMEOUT_MS: for publishing from web requests and sweeps and for /healthz.
+    A broker that accepts the connection and never answers (a hung Redis, a firewall
+    dropping packets) would otherwise hold the caller for minutes: the connect timeout
+    alone does not cover a connection that opened."""
+    from django.conf import settings
+
+    seconds = settings.BROKER_TIMEOUT_MS / 1000
+    return app.connection_for_write(
+        transport_options={
+            "socket_timeout": seconds,
+            "socket_connect_timeout": seconds,
+            # One try: kombu would otherwise reconnect until its own connect timeout.
+            "max_retries": 0,
+        }
+    )

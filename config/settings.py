@@ -331,6 +331,10 @@ else:
         # A broker host that does not answer must not hold a web request for minutes.
         "socket_connect_timeout": 2,
     }
+# Publishing (from web requests and sweeps) and /healthz talk to the broker over
+# connections whose every socket operation gives up after this long
+# (config.celery.quick_connection); the outbox row waits for the sweep instead.
+BROKER_TIMEOUT_MS = env_int("BROKER_TIMEOUT_MS", 800)
 # Redis reads the visibility timeout in three places; all must agree.
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TIMEZONE = "UTC"
@@ -354,15 +358,27 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# Separate workers (Procfile): `chase` for the sweep, one per channel for delivery
+# (cases.outbox.QUEUES sends SMS to `deliver-sms`), so a slow provider holds up
+# neither the chase nor the other channel.
 CELERY_TASK_ROUTES = {
     "cases.tasks.sweep": {"queue": "chase"},
     "cases.tasks.deliver_notifications": {"queue": "deliver"},
+    # Not on `chase`: it must run when the chase worker is what stopped.
+    "ops.tasks.watchdog": {"queue": "deliver"},
 }
 # An interval in UTC, not a crontab in local time (those have daylight-saving bugs).
 # A sweep that waited longer than the interval is dropped: the next one does its work.
+# Tests only: a shorter interval, to run two beats against each other for many sweeps.
+CHASE_SWEEP_SECONDS = env_int("CHASE_SWEEP_SECONDS", 60)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "chase-sweep": {
         "task": "cases.tasks.sweep",
+        "schedule": float(CHASE_SWEEP_SECONDS),
+        "options": {"expires": CHASE_SWEEP_SECONDS},
+    },
+    "chase-watchdog": {
+        "task": "ops.tasks.watchdog",
         "schedule": 60.0,
         "options": {"expires": 60},
     },
@@ -372,14 +388,18 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The chase (cases/sweep.py). SMS goes through SMS_BACKEND (cases/sms.py); the default
 # only logs, like the console e-mail backend.
 SMS_BACKEND = env_str("SMS_BACKEND") or "cases.sms.LoggingSmsBackend"
-# For cases.sms.HttpSmsBackend: the provider's send address, its API token, and how long
-# one attempt may wait (a failed attempt is retried by the outbox).
+# For cases.sms.HttpSmsBackend: the provider's send address and its API token.
 SMS_API_URL = env_str("SMS_API_URL")
 SMS_API_TOKEN = env_str("SMS_API_TOKEN")
-SMS_API_TIMEOUT = env_int("SMS_API_TIMEOUT", 10)
+# Every SMS backend gives up on a provider call after this many seconds (a failed
+# attempt is retried by the outbox; the SMS worker sends one message at a time).
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
 CHASE_BATCH_SIZE = env_int("CHASE_BATCH_SIZE", 500)
 # A sweep stops taking batches after this long, well before CELERY_TASK_SOFT_TIME_LIMIT.
 CHASE_SWEEP_BUDGET_SECONDS = env_int("CHASE_SWEEP_BUDGET_SECONDS", 120)
+# /healthz/ready fails, and platform staff get one e-mail, when no sweep has finished
+# for this many minutes (ops/watchdog.py).
+CHASE_STALE_MINUTES = env_int("CHASE_STALE_MINUTES", 10)
 # Tests only: a pause per case, to kill a worker in the middle of a sweep.
 CHASE_TEST_DELAY_MS = env_int("CHASE_TEST_DELAY_MS", 0)
 

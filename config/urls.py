@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import admin_login, e_mail_managed_by_administrators, home, sign_out_everywhere
-from ops.views import favicon, healthz
+from ops.views import favicon, healthz, live
 
 # Error pages in the site's look and language (ops/errors.py).
 handler400 = "ops.errors.bad_request"
@@ -32,6 +32,8 @@ urlpatterns = [
     path("office/", include("office.urls", namespace="office")),
     path("s/", include("statuslink.urls")),
     path("healthz", healthz, name="healthz"),
+    path("healthz/ready", healthz, name="healthz_ready"),
+    path("healthz/live", live, name="healthz_live"),
     path("favicon.ico", favicon),
     # The admin's own login form would skip the lockout and the second factor.
     path("admin/login/", admin_login),

@@ -89,6 +89,12 @@ def may_set_up(user: User, project: Project) -> bool:
     ).exists()
 
 
+def may_see_failed_messages(user: User) -> bool:
+    """Administrators and project managers (on the projects they see) follow up on
+    messages that could not be delivered; handlers see them on the case's timeline."""
+    return bool(user.is_superuser or user.role in (User.Role.MANAGER, User.Role.ADMINISTRATOR))
+
+
 def may_create_projects(user: User) -> bool:
     return bool(user.is_superuser or (user.is_administrator and user.organisation_id))
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("photos/<int:pk>/thumb/", views.photo, {"size": "thumb"}, name="photo_thumb"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export.<slug:fmt>", views.dashboard_export, name="dashboard_export"),
+    path("messages/failed/", views.failed_messages, name="failed_messages"),
     path("projects/", views.project_list, name="projects"),
     path("projects/new/", views.project_new, name="project_new"),
     path("projects/<int:pk>/setup/", views.project_setup, name="project_setup"),

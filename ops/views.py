@@ -5,10 +5,13 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from config.celery import app as celery_app
+from config.celery import quick_connection
+
+from .watchdog import chase_is_stale
 
 
 def _database_ok() -> bool:
@@ -21,10 +24,20 @@ def _database_ok() -> bool:
 
 
 def _broker_ok() -> bool:
+    # One attempt with short socket timeouts: a broker that accepts and never answers
+    # must not hold the health check past the load balancer's own deadline.
     try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with quick_connection() as conn:
+            conn.ensure_connection(max_retries=0)
+            conn.default_channel  # noqa: B018 - Redis is only asked (PING) when a channel opens
         return True
+    except Exception:
+        return False
+
+
+def _chase_ok() -> bool:
+    try:
+        return not chase_is_stale(timezone.now())
     except Exception:
         return False
 
@@ -32,8 +45,11 @@ def _broker_ok() -> bool:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and the broker answer, 503 otherwise (for load balancers)."""
+    """Readiness (also at /healthz/ready): 200 when the database and the broker answer
+    and a chase sweep finished within CHASE_STALE_MINUTES, 503 otherwise (for load
+    balancers and monitoring). Each check has its own short deadline."""
     checks = {"database": _database_ok(), "broker": _broker_ok()}
+    checks["chase"] = checks["database"] and _chase_ok()
     ok = all(checks.values())
     return JsonResponse(
         {
@@ -42,6 +58,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
         },
         status=200 if ok else 503,
     )
+
+
+@require_GET
+@never_cache
+def live(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers. Touches nothing else, so a database or broker
+    outage does not get healthy web processes restarted."""
+    return JsonResponse({"status": "ok"})
 
 
 @require_GET

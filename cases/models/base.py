@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
 from django.db.models import Q
@@ -35,6 +35,18 @@ class Case(models.Model):
 
     PREFIX: ClassVar[str] = ""
     OPEN_STATUSES: ClassVar[tuple[str, ...]] = ()
+    # The columns the lifecycle and the chase own (cases/services, cases/sweep).
+    CHASE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "status",
+        "status_changed_at",
+        "step_seq",
+        "step_due_at",
+        "next_chase_at",
+        "reminders_sent",
+        "escalation_level",
+        "last_reminder_at",
+        "resident_news_at",
+    )
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="%(class)ss"
@@ -94,6 +106,21 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, chase: bool = False, **kwargs: Any) -> None:
+        """Saving an existing case writes every column except the chase's, unless
+        `update_fields` names them or `chase=True` (the services, on a locked row).
+
+        A whole-row save of a copy read before a sweep (the admin's change form, a
+        script) would otherwise put `reminders_sent` and `next_chase_at` back, and the
+        case would be chased, and its reminder written, twice."""
+        if not chase and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.CHASE_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def number(self) -> str:

@@ -31,6 +31,9 @@ class Notification(models.Model):
         PENDING = "pending", _("Waiting to be sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Not sent: the case no longer wanted it when delivery looked (provider_answer
+        # says why, e.g. the claim was withdrawn since the reminder was written).
+        CANCELLED = "cancelled", _("Cancelled")
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     claim = models.ForeignKey(

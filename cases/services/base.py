@@ -296,7 +296,7 @@ def _finish(step: Step) -> None:
     if not case.is_open:
         case.step_due_at = None
     case.next_chase_at = next_chase_at(case, step.policy)
-    case.save()
+    case.save(chase=True)  # the row is locked: this is the chase's own write
     dispatch_on_commit(step.changes.save(), step.now)
 
 

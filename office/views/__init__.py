@@ -5,6 +5,7 @@ from __future__ import annotations
 from .case import case_action, case_assign_view, case_detail, case_note, letter, photo, status_link
 from .dashboards import dashboard, dashboard_export
 from .exports import queue_export
+from .messages import failed_messages
 from .projects import project_import, project_list, project_new, project_setup
 from .queue import assign_bulk, queue
 
@@ -16,6 +17,7 @@ __all__ = [
     "case_note",
     "dashboard",
     "dashboard_export",
+    "failed_messages",
     "letter",
     "photo",
     "project_import",

@@ -11,7 +11,7 @@ import pytest
 from celery.schedules import schedule
 from django.conf import settings
 
-from cases import delivery, outbox
+from cases import lease, outbox
 from cases.sms import get_sms_backend
 from config.celery import app
 
@@ -32,11 +32,13 @@ def test_time_limits_stay_below_the_visibility_timeout():
     assert app.conf.broker_transport_options["visibility_timeout"] == visibility
     assert app.conf.result_backend_transport_options["visibility_timeout"] == visibility
     assert app.conf.visibility_timeout == visibility
-    # A sweep stops well before its soft limit; a delivery lease outlives any task.
-    budget, lease = settings.CHASE_SWEEP_BUDGET_SECONDS, delivery.LEASE
+    # A sweep stops well before its soft limit; a delivery lease is renewed well before
+    # it runs out, and a lost task is found within a lease and a sweep interval.
+    budget = settings.CHASE_SWEEP_BUDGET_SECONDS
     assert budget <= soft / 2
-    assert lease > datetime.timedelta(seconds=hard)
-    assert lease <= outbox.REPUBLISH_AFTER
+    assert lease.RENEW_EVERY * 2 <= lease.LEASE <= outbox.REPUBLISH_AFTER
+    worst = max(lease.LEASE, outbox.REPUBLISH_AFTER) + datetime.timedelta(seconds=60)
+    assert worst < datetime.timedelta(minutes=2)
 
 
 def test_a_dead_broker_fails_fast_for_the_web_request():
@@ -51,11 +53,15 @@ def test_a_dead_broker_fails_fast_for_the_web_request():
 
 def test_beat_runs_the_sweep_every_minute_on_a_utc_interval():
     assert app.conf.timezone == "UTC" and app.conf.enable_utc is True
-    [(name, entry)] = settings.CELERY_BEAT_SCHEDULE.items()
-    assert entry["task"] == "cases.tasks.sweep"
-    assert isinstance(entry["schedule"], float | int | datetime.timedelta)  # not a crontab
-    assert schedule(entry["schedule"]).run_every == datetime.timedelta(seconds=60)
-    assert entry["options"]["expires"] == 60  # a late sweep is dropped, the next one runs
+    assert set(settings.CELERY_BEAT_SCHEDULE) == {"chase-sweep", "chase-watchdog"}
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert isinstance(entry["schedule"], float | int | datetime.timedelta)  # not a crontab
+        assert schedule(entry["schedule"]).run_every == datetime.timedelta(seconds=60)
+        assert entry["options"]["expires"] == 60  # a late one is dropped, the next one runs
+    assert settings.CELERY_BEAT_SCHEDULE["chase-sweep"]["task"] == "cases.tasks.sweep"
+    # The watchdog must not need the chase worker: it runs beside the mail.
+    watchdog = settings.CELERY_BEAT_SCHEDULE["chase-watchdog"]["task"]
+    assert app.conf.task_routes[watchdog]["queue"] == "deliver"
 
 
 def test_worker_shutdown_and_connection_loss():
@@ -69,12 +75,23 @@ def test_tasks_are_registered_and_routed_to_queues_the_worker_consumes():
     assert routes["cases.tasks.sweep"]["queue"] == "chase"
     assert routes["cases.tasks.deliver_notifications"]["queue"] == "deliver"
     assert {"cases.tasks.sweep", "cases.tasks.deliver_notifications"} <= set(app.tasks)
-    worker_line = next(
-        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("worker:")
-    )
-    consumed = re.search(r"--queues[= ](\S+)", worker_line).group(1).split(",")
-    assert {"celery", "chase", "deliver"} <= set(consumed)
-    assert "--concurrency=1" in worker_line  # prefetch 1 x 1 process: one task in hand
+    workers = {
+        name: line
+        for name, _, line in (
+            line.partition(":") for line in (ROOT / "Procfile").read_text().splitlines()
+        )
+        if " worker " in line
+    }
+    consumed = {
+        name: set(re.search(r"--queues[= ](\S+)", line).group(1).split(","))
+        for name, line in workers.items()
+    }
+    # The chase and each channel have a worker of their own: a hanging provider holds up
+    # only its own channel.
+    assert consumed == {"chase": {"celery", "chase"}, "mail": {"deliver"}, "sms": {"deliver-sms"}}
+    assert set(outbox.QUEUES.values()) == {"deliver", "deliver-sms"}
+    for line in workers.values():
+        assert "--concurrency=1" in line  # prefetch 1 x 1 process: one task in hand
 
 
 def test_sms_goes_through_a_pluggable_backend_that_logs_by_default(settings, caplog):
@@ -84,7 +101,9 @@ def test_sms_goes_through_a_pluggable_backend_that_logs_by_default(settings, cap
     assert default == (os.environ.get("SMS_BACKEND") or "cases.sms.LoggingSmsBackend")
     settings.SMS_BACKEND = "cases.sms.LoggingSmsBackend"
     with caplog.at_level("INFO", logger="cases.sms"):
-        answer = get_sms_backend().send(to="06 12345678", body="Hallo", idempotency_key="k-1")
+        answer = get_sms_backend().send(
+            to="06 12345678", body="Hallo", idempotency_key="k-1", timeout=1
+        )
     assert answer == "logged (not sent): SMS k-1"
     assert "…678" in caplog.text and "12345678" not in caplog.text  # the number is masked
 

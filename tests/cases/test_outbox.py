@@ -70,17 +70,18 @@ def test_the_message_is_written_in_the_same_transaction_as_the_claim(chase_world
 
 @pytest.fixture
 def broker():
-    """The test broker's Redis database, with the deliver queue emptied around the test."""
+    """The test broker's Redis database, with the delivery queues emptied around the test."""
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    client.delete("deliver")
+    client.delete("deliver", "deliver-sms")
     yield client
-    client.delete("deliver")
+    client.delete("deliver", "deliver-sms")
 
 
-def queued_ids(client: redis.Redis) -> list[int]:
-    """The notification ids in the deliver queue, in order (a task carries a list)."""
+def queued_ids(client: redis.Redis, queue: str = "deliver-sms") -> list[int]:
+    """The notification ids in a delivery queue (default: the resident's SMS), in order
+    (a task carries a list)."""
     ids = []
-    for raw in reversed(client.lrange("deliver", 0, -1)):  # kombu LPUSHes, workers BRPOP
+    for raw in reversed(client.lrange(queue, 0, -1)):  # kombu LPUSHes, workers BRPOP
         message = json.loads(raw)
         assert message["headers"]["task"] == "cases.tasks.deliver_notifications"
         args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
@@ -181,22 +182,43 @@ def test_the_sweep_republishes_only_what_no_task_carries(chase_world, clock, bro
     claim = report(chase_world)
     note = Notification.objects.get(claim=claim)
     assert note.dispatched_at is None  # the on-commit publish never ran (broker down)
-    clock.move_to(TUESDAY + datetime.timedelta(seconds=59))
-    assert redispatch_stale(TUESDAY + datetime.timedelta(seconds=59)) == 0  # too young
-    clock.move_to(TUESDAY + datetime.timedelta(seconds=61))
-    assert redispatch_stale(TUESDAY + datetime.timedelta(seconds=61)) == 1
+
+    def at(seconds: int) -> datetime.datetime:
+        clock.move_to(TUESDAY + datetime.timedelta(seconds=seconds))
+        return TUESDAY + datetime.timedelta(seconds=seconds)
+
+    assert redispatch_stale(at(29)) == 0  # too young: its own publish may be under way
+    assert redispatch_stale(at(31)) == 1
     assert queued_ids(broker) == [note.pk]
     # Published a moment ago: the task is on its way, do not publish it again ...
-    clock.move_to(TUESDAY + datetime.timedelta(minutes=5))
-    assert redispatch_stale(TUESDAY + datetime.timedelta(minutes=5)) == 0
-    # ... unless it is still pending long after (the task was lost).
-    later = TUESDAY + datetime.timedelta(minutes=12)
-    clock.move_to(later)
-    assert redispatch_stale(later) == 1
+    assert redispatch_stale(at(50)) == 0
+    # ... unless it is still pending and unleased half a minute on (the task was lost).
+    assert redispatch_stale(at(62)) == 1
     assert queued_ids(broker) == [note.pk, note.pk]
     assert deliver(notification_id=note.pk) == "sent"
     assert deliver(notification_id=note.pk) == "skipped"
-    assert redispatch_stale(later + datetime.timedelta(hours=1)) == 0
+    assert redispatch_stale(at(3600)) == 0
+
+
+def test_a_row_leased_by_a_process_that_died_is_republished_after_the_lease(chase_world, clock):
+    from cases.delivery import claim as take_lease
+    from cases.lease import LEASE, Keeper
+
+    claim = report(chase_world)
+    note = Notification.objects.get(claim=claim)
+    Notification.objects.filter(pk=note.pk).update(dispatched_at=TUESDAY)
+    assert take_lease(note.pk, TUESDAY)  # ... and the process holding it is killed
+    assert list(stale(TUESDAY + LEASE - datetime.timedelta(seconds=1))) == []
+    assert list(stale(TUESDAY + LEASE)) == [note]
+    # While the holder lives its keeper renews the lease, naming its own attempt only.
+    clock.move_to(TUESDAY + datetime.timedelta(seconds=20))
+    Keeper.renew([(note.pk, 1)])
+    note.refresh_from_db()
+    assert note.send_after == TUESDAY + datetime.timedelta(seconds=20) + LEASE
+    clock.move_to(TUESDAY + datetime.timedelta(seconds=25))
+    Keeper.renew([(note.pk, 7)])  # an attempt that no longer holds it changes nothing
+    note.refresh_from_db()
+    assert note.send_after == TUESDAY + datetime.timedelta(seconds=20) + LEASE
 
 
 @pytest.mark.parametrize(("language", "words"), [("nl", "schademelding"), ("en", "damage report")])

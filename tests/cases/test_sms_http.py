@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from cases.sms import HttpSmsBackend, SmsError
+from cases.sms import HttpSmsBackend, SmsError, SmsRejected
 
 
 class Provider(BaseHTTPRequestHandler):
@@ -42,7 +42,6 @@ def provider(settings) -> Iterator[type[Provider]]:
     Provider.received, Provider.status, Provider.delay = [], 200, 0.0
     settings.SMS_API_URL = f"http://127.0.0.1:{server.server_port}/v1/messages"
     settings.SMS_API_TOKEN = "token-123"
-    settings.SMS_API_TIMEOUT = 1
     yield Provider
     server.shutdown()
     server.server_close()
@@ -50,7 +49,10 @@ def provider(settings) -> Iterator[type[Provider]]:
 
 def send() -> str:
     return HttpSmsBackend().send(
-        to="06 12345678", body="Uw melding S-1 is ontvangen.", idempotency_key="woonrust-n-5"
+        to="06 12345678",
+        body="Uw melding S-1 is ontvangen.",
+        idempotency_key="woonrust-n-5",
+        timeout=1,
     )
 
 
@@ -69,6 +71,13 @@ def test_a_refusal_is_an_sms_error_without_the_body(provider):
     with pytest.raises(SmsError) as refused:
         send()
     assert str(refused.value) == "127.0.0.1 refused the message: HTTP 503"
+
+
+def test_an_invalid_number_is_refused_for_good(provider):
+    provider.status = 422
+    with pytest.raises(SmsRejected) as refused:
+        send()
+    assert str(refused.value) == "127.0.0.1 refused the number: HTTP 422"
 
 
 def test_a_provider_that_hangs_times_out(provider):

@@ -13,12 +13,16 @@ their own Redis database, so they never meet the test broker or anyone else's wo
 
 from __future__ import annotations
 
+import asyncio
 import datetime
+import email
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
@@ -27,26 +31,31 @@ from pathlib import Path
 
 import pytest
 import redis
+import time_machine
+from aiosmtpd.controller import Controller
 from celery import Celery
 from django.conf import settings
 from django.db import connection
 from kombu import Connection
 
 from cases.models import DamageClaim, Notification, TimelineEvent
+from cases.sweep import sweep
 
 from .conftest import TUESDAY
 from .test_sweep_concurrency import seed_due_claims
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKER_REDIS_DB = 5  # not 0-3: those belong to the test runs
 DUE = 40
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def worker_broker_url() -> str:
+    """The Redis database after the test broker's: each test run's workers get their own,
+    so two runs (with different TEST_BROKER_URLs) never meet each other's workers."""
     base = redis.connection.parse_url(settings.CELERY_BROKER_URL)
-    return f"redis://{base.get('host', '127.0.0.1')}:{base.get('port', 6379)}/{WORKER_REDIS_DB}"
+    db = int(base.get("db", 0)) + 1
+    return f"redis://{base.get('host', '127.0.0.1')}:{base.get('port', 6379)}/{db}"
 
 
 def database_url() -> str:
@@ -78,7 +87,14 @@ class Processes:
         env.update(extra)
         return env
 
-    def worker(self, name: str, *, clock: datetime.datetime, **extra: str) -> Worker:
+    def worker(
+        self,
+        name: str,
+        *,
+        clock: datetime.datetime,
+        queues: str = "celery,chase,deliver,deliver-sms",
+        **extra: str,
+    ) -> Worker:
         log = self.tmp_path / f"{name}.log"
         proc = subprocess.Popen(
             [
@@ -90,7 +106,7 @@ class Processes:
                 "worker",
                 "--pool=prefork",
                 "--concurrency=1",
-                "--queues=celery,chase,deliver",
+                f"--queues={queues}",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
@@ -107,6 +123,31 @@ class Processes:
         worker = Worker(proc, log)
         wait_for(lambda: " ready." in worker.output(), 60, f"{name} did not start", worker)
         return worker
+
+    def beat(self, name: str, *, clock: datetime.datetime, **extra: str) -> Worker:
+        """A real beat: publishes the sweep every minute, the first a minute after start."""
+        log = self.tmp_path / f"{name}.log"
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "tests/cases/process_in_time.py",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={self.tmp_path / (name + '-schedule')}",
+            ],
+            cwd=ROOT,
+            env=self.env(WOONRUST_TEST_NOW=clock.isoformat(), **extra),
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.started.append(proc)
+        beat = Worker(proc, log)
+        wait_for(lambda: "beat: Starting" in beat.output(), 60, f"{name} did not start", beat)
+        return beat
 
     def run(self, code: str, *, clock: datetime.datetime, **extra: str):
         return subprocess.run(
@@ -281,3 +322,289 @@ def test_a_broker_that_is_down_does_not_fail_the_report_and_the_message_follows(
     assert note.attempts == 1
     assert worker.output().count(f"SMS woonrust-notification-{note.pk} ") == 1
     assert "1 re-dispatched" in worker.output()
+
+
+class BlackHole:
+    """A loopback port that accepts connections and never reads or answers: a broker
+    behind a firewall that drops packets after the handshake, or a hung Redis."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.held: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            self.held.append(conn)  # keep it open; never read
+
+    def close(self) -> None:
+        self.server.close()
+        for conn in self.held:
+            conn.close()
+
+
+@pytest.fixture
+def black_hole() -> Iterator[BlackHole]:
+    hole = BlackHole()
+    yield hole
+    hole.close()
+
+
+ASK_HEALTHZ = """
+import time, django
+django.setup()
+from django.test import Client
+started = time.monotonic()
+response = Client().get("/healthz", HTTP_HOST="127.0.0.1")
+print(response.status_code, response.json()["broker"], round(time.monotonic() - started, 2))
+"""
+
+
+def test_a_broker_that_never_answers_holds_neither_the_report_nor_healthz(
+    world, processes, black_hole
+):
+    hole = f"redis://127.0.0.1:{black_hole.port}/0"
+    code = REPORT_A_CLAIM.format(dwelling=world.dwelling.pk, user=world.supervisor.pk)
+    request = processes.run(code, clock=TUESDAY, CELERY_BROKER_URL=hole)
+    assert request.returncode == 0, request.stderr
+    claim_id, seconds = request.stdout.split()
+    assert float(seconds) < 2, f"a silent broker held the report for {seconds}s"
+    assert "Broker unavailable" in request.stderr
+    note = Notification.objects.get(claim_id=int(claim_id))
+    assert (note.status, note.dispatched_at) == ("pending", None)
+
+    health = processes.run(ASK_HEALTHZ, clock=TUESDAY, CELERY_BROKER_URL=hole)
+    assert health.returncode == 0, health.stderr
+    status, broker, seconds = health.stdout.split()
+    assert (status, broker) == ("503", "down")
+    assert float(seconds) < 2, f"/healthz took {seconds}s with a silent broker"
+
+    worker = processes.worker("after-hole", clock=TUESDAY + datetime.timedelta(minutes=2))
+    send("cases.tasks.sweep")
+    wait_for(
+        lambda: Notification.objects.filter(pk=note.pk, status="sent").exists(),
+        60,
+        "the waiting message was not sent",
+        worker,
+    )
+
+
+class Inbox:
+    """A real SMTP server on loopback (aiosmtpd) that records every message it accepts
+    by notification id, and takes `delay` seconds to answer each one: a worker killed
+    meanwhile has handed the message over but not heard "250"."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.received: list[int] = []
+        probe = socket.create_server(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        message = email.message_from_bytes(envelope.content)
+        self.received.append(int(message["X-Woonrust-Notification"]))
+        await asyncio.sleep(self.delay)
+        return "250 Message accepted for delivery"
+
+    def env(self) -> dict[str, str]:
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.port),
+            "EMAIL_TIMEOUT": "5",
+        }
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    box = Inbox(delay=0.3)
+    box.controller.start()
+    yield box
+    box.controller.stop()
+
+
+def test_a_worker_killed_while_sending_mail_loses_nothing_and_repeats_at_most_one(
+    world, processes, inbox
+):
+    """SIGKILL of the whole delivery worker in the middle of talking to a real SMTP
+    server; a fresh worker and a real beat take over. Measures how long the messages the
+    dead worker held wait (lease + one beat interval) and counts repeats."""
+    seed_due_claims(world, DUE)
+    with time_machine.travel(TUESDAY, tick=False):
+        sweep(dispatch=False)  # the messages are written; their first publish was lost
+    assert Notification.objects.filter(status="pending").count() == DUE
+    start = TUESDAY + datetime.timedelta(minutes=1)
+    started = time.monotonic()
+    first = processes.worker("mailer", clock=start, **inbox.env())
+    send("cases.tasks.sweep")  # publishes the never-dispatched messages
+    wait_for(lambda: len(inbox.received) >= 10, 60, "the mail did not start going", first)
+    first.kill_everything()
+    killed = time.monotonic()
+    held = Notification.objects.filter(status="pending").count()
+    assert 0 < held < DUE
+
+    later = start + datetime.timedelta(seconds=time.monotonic() - started)
+    second = processes.worker("mailer-2", clock=later, **inbox.env())
+    beat = processes.beat("beat", clock=later)
+    wait_for(
+        lambda: Notification.objects.filter(status="sent").count() == DUE,
+        150,
+        "the messages the dead worker held were not sent",
+        second,
+        beat,
+    )
+    recovered = time.monotonic() - killed
+    received = Counter(inbox.received)
+    repeats = sum(n - 1 for n in received.values())
+    print(
+        f"\nworker killed while sending: {held} messages waited {recovered:.0f}s; "
+        f"{len(received)} of {DUE} received, {repeats} repeated"
+    )
+    assert set(received) == set(Notification.objects.values_list("pk", flat=True))
+    assert repeats <= 1  # only the message on the wire when the worker died
+    assert recovered < 120
+    if repeats:
+        [(repeated, _)] = [(pk, n) for pk, n in received.items() if n > 1]
+        assert Notification.objects.get(pk=repeated).attempts == 2
+        assert "ended without an answer" in second.output()
+
+
+def test_a_hanging_sms_provider_stops_neither_the_sweep_nor_the_mail(world, processes):
+    """The Procfile's workers (one for the chase, one per channel) with an SMS provider
+    that never answers: sweeps still run on time and e-mail still goes out."""
+    claim = DamageClaim.objects.create(
+        project=world.project, dwelling=world.dwelling, created_by=world.supervisor
+    )
+    written = TUESDAY - datetime.timedelta(minutes=5)
+    Notification.objects.bulk_create(
+        Notification(
+            key=f"test-{channel}-{i}",
+            claim=claim,
+            purpose="claim_received",
+            channel=channel,
+            to="06 12345678" if channel == "sms" else f"person{i}@example.nl",
+            body="Uw melding is ontvangen.",
+            created_at=written,
+            send_after=written,
+        )
+        for channel in ("sms", "email")
+        for i in range(3)
+    )
+    seed_due_claims(world, 5)
+    extra = {"SMS_BACKEND": "tests.cases.backends.HangingSmsBackend"}
+    began = time.monotonic()  # one clock for all: each worker starts where it stands
+    workers = [
+        processes.worker(
+            name,
+            clock=TUESDAY + datetime.timedelta(seconds=time.monotonic() - began),
+            queues=queues,
+            **extra,
+        )
+        for name, queues in procfile_workers().items()
+    ]
+    send("cases.tasks.sweep")  # chases the 5 claims and publishes the 6 waiting messages
+    wait_for(lambda: chased() == 5, 30, "the first sweep did not run", *workers)
+    emails = Notification.objects.filter(channel="email")
+    wait_for(
+        lambda: emails.filter(status="sent").count() == emails.count(),
+        30,
+        "e-mail waited behind the hanging SMS provider",
+        *workers,
+    )
+    sweeps_before = sum(w.output().count("cases.tasks.sweep[") for w in workers)
+    send("cases.tasks.sweep")
+    wait_for(
+        lambda: sum(w.output().count("cases.tasks.sweep[") for w in workers) > sweeps_before + 1,
+        20,
+        "the next sweep waited behind the hanging SMS provider",
+        *workers,
+    )
+    assert not Notification.objects.filter(channel="sms", status="sent").exists()
+
+
+def procfile_workers() -> dict[str, str]:
+    """name -> queues of every Celery worker line in the Procfile."""
+    found = {}
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if " worker " in command:
+            found[name.strip()] = re.search(r"--queues[= ](\S+)", command).group(1)
+    return found
+
+
+def test_two_beats_at_once_for_many_sweeps_send_each_message_once(world, processes):
+    """Two beat processes publish the sweep side by side (every 2 s here, for half a
+    minute: some fifteen sweeps each) while cases keep falling due."""
+    due = [TUESDAY + datetime.timedelta(seconds=s) for s in range(0, 24, 2) for _ in range(3)]
+    seed_due_claims(world, len(due))
+    for claim, moment in zip(DamageClaim.objects.order_by("pk"), due, strict=True):
+        DamageClaim.objects.filter(pk=claim.pk).update(next_chase_at=moment, step_due_at=moment)
+    began = time.monotonic()
+
+    def now() -> datetime.datetime:
+        return TUESDAY + datetime.timedelta(seconds=time.monotonic() - began)
+
+    fast = {"CHASE_SWEEP_SECONDS": "2"}
+    workers = [
+        processes.worker("chaser", clock=now(), queues="celery,chase", **fast),
+        processes.worker("sender", clock=now(), queues="deliver,deliver-sms", **fast),
+    ]
+    beats = [processes.beat(f"beat-{n}", clock=now(), **fast) for n in (1, 2)]
+    wait_for(lambda: time.monotonic() - began > 35, 60, "", *workers)
+    wait_for(
+        lambda: Notification.objects.filter(status="sent").count() == len(due),
+        30,
+        "not every message went out",
+        *workers,
+    )
+    sweeps = sum(w.output().count("Task cases.tasks.sweep[") for w in workers) // 2
+    published = [b.output().count("Scheduler: Sending due task chase-sweep") for b in beats]
+    print(f"\ntwo beats: {published} sweeps published, {sweeps} ran; {len(due)} cases")
+    assert min(published) >= 4  # both beats were publishing side by side (fewer on a busy machine)
+    assert set(DamageClaim.objects.values_list("reminders_sent", flat=True)) == {1}
+    reminders = TimelineEvent.objects.filter(kind=TimelineEvent.Kind.REMINDER_SENT)
+    assert reminders.count() == len(due)
+    printed = Counter(
+        int(pk) for pk in re.findall(r"X-Woonrust-Notification: (\d+)", workers[1].output())
+    )
+    assert printed == Counter(dict.fromkeys(Notification.objects.values_list("pk", flat=True), 1))
+
+
+def test_a_worker_stopped_with_sigterm_while_sending_finishes_the_message_in_hand(
+    world, processes, inbox
+):
+    """Warm shutdown: the message on the wire is finished and recorded, the rest wait
+    for the next worker; nothing is lost and nothing repeated."""
+    seed_due_claims(world, DUE)
+    with time_machine.travel(TUESDAY, tick=False):
+        sweep(dispatch=False)
+    start = TUESDAY + datetime.timedelta(minutes=1)
+    began = time.monotonic()
+    first = processes.worker("stopping", clock=start, **inbox.env())
+    send("cases.tasks.sweep")
+    wait_for(lambda: len(inbox.received) >= 10, 60, "the mail did not start going", first)
+    first.proc.send_signal(signal.SIGTERM)
+    first.proc.wait(timeout=60)
+    in_hand = inbox.received[-1]
+    assert Notification.objects.get(pk=in_hand).status == "sent"  # finished, not cut off
+    assert Notification.objects.filter(status="pending").exists()
+    later = start + datetime.timedelta(seconds=time.monotonic() - began + 60)
+    second = processes.worker("after-stop", clock=later, **inbox.env())
+    send("cases.tasks.sweep")  # re-publishes whatever the stopped worker did not take
+    wait_for(
+        lambda: Notification.objects.filter(status="sent").count() == DUE,
+        60,
+        "the rest did not go out",
+        second,
+    )
+    assert Counter(inbox.received) == Counter(
+        dict.fromkeys(Notification.objects.values_list("pk", flat=True), 1)
+    )

@@ -16,7 +16,7 @@ print(r.status_code, r.content.decode())
 def test_healthy(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "chase": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 

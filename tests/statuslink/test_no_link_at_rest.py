@@ -94,10 +94,31 @@ def test_the_logging_sms_backend_writes_no_body(caplog):
     body = "Uw schademelding S-12 is ontvangen. https://woonrust.example.nl/s/abc/"
     with caplog.at_level(logging.INFO, logger="cases.sms"):
         answer = LoggingSmsBackend().send(
-            to="06 12345678", body=body, idempotency_key="woonrust-notification-7"
+            to="06 12345678", body=body, idempotency_key="woonrust-notification-7", timeout=1
         )
     assert answer == "logged (not sent): SMS woonrust-notification-7"
     [line] = [r.getMessage() for r in caplog.records if r.name == "cases.sms"]
     assert "woonrust-notification-7" in line and "…678" in line
     assert f"{len(body)} characters" in line
     assert "schademelding" not in line and "/s/" not in line and "12345678" not in line
+
+
+def test_messages_written_before_keep_no_link_after_the_migration(world, clock):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from statuslink.tokens import case_link_url
+
+    claim = report_claim(world)
+    note = _resident_note(claim)
+    old_body = note.body.replace(LINK_PLACEHOLDER, case_link_url(claim))
+    Notification.objects.filter(pk=note.pk).update(body=old_body)
+    migration = importlib.import_module("cases.migrations.0007_notification_body_without_link")
+    migration.forwards(apps, SimpleNamespace(connection=connection))
+    note.refresh_from_db()
+    assert "/s/" not in note.body
+    assert note.body == old_body.replace(case_link_url(claim), LINK_PLACEHOLDER)
+    assert body_for_sending(note) == old_body  # and the message sent is the same again

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandParser
 
 from cases.sweep import sweep
+from ops import watchdog
 
 
 class Command(BaseCommand):
@@ -19,4 +20,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         report = sweep(dispatch=not options["no_dispatch"])
+        watchdog.beat(watchdog.CHASE, str(report))
         self.stdout.write(str(report))
