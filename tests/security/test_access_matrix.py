@@ -99,6 +99,13 @@ class Side:
     care_secrets: list[str] = field(default_factory=list)
 
 
+def failed(note: Notification) -> Notification:
+    """A message that failed for good: it is listed for managers and administrators."""
+    Notification.objects.filter(pk=note.pk).update(status=Notification.Status.FAILED)
+    note.refresh_from_db()
+    return note
+
+
 def build_side(name: str, project: Project, dwelling: Dwelling, resident: Resident, by: User):
     """A project's full set of objects, made through the real services."""
     canary = f"CANARY-{name}"
@@ -145,7 +152,7 @@ def build_side(name: str, project: Project, dwelling: Dwelling, resident: Reside
         "member": ProjectMember.objects.filter(project=project).first(),
         "work_window": window,
         "policy": ChasePolicy.objects.create(project=project),
-        "notification": Notification.objects.filter(claim=claim).first(),
+        "notification": failed(Notification.objects.filter(claim=claim).first()),
         "event": TimelineEvent.objects.filter(claim=claim).first(),
         "access": access,
         "secrets": [
@@ -366,6 +373,8 @@ ROUTES: dict[str, Entry] = {
     ),
     "i18n/setlang/": public(form={"language": "en", "next": "/office/"}),
     "healthz": public(),
+    "healthz/ready": public(),
+    "healthz/live": public(),
     "favicon.ico": public(),
     # The phone app
     "m/": public(),
@@ -419,6 +428,8 @@ ROUTES: dict[str, Entry] = {
     "m/sw.js": public(),
     # The back-office
     "office/": Entry(query=project_query, foreign=False),
+    # Lists the failed messages of the other side too if the scope were wrong.
+    "office/messages/failed/": public(),
     "office/assign/": Entry(
         form=lambda s: {"cases": [f"claim:{s.claim.pk}"], "handler": s.handler.pk, "next": "/"},
         foreign=False,
