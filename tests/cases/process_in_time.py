@@ -11,14 +11,25 @@ Forked pool processes inherit the travelled clock.
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
+import time
 
 import time_machine
 
+
+def destination() -> datetime.datetime:
+    """$WOONRUST_TEST_NOW, moved on by the real time since $WOONRUST_TEST_NOW_AT (when
+    the test started this process), so every process of a test shares one clock."""
+    start = datetime.datetime.fromisoformat(os.environ["WOONRUST_TEST_NOW"])
+    since = time.time() - float(os.environ.get("WOONRUST_TEST_NOW_AT", time.time()))
+    return start + datetime.timedelta(seconds=max(since, 0.0))
+
+
 if __name__ == "__main__":
     program, *args = sys.argv[1:]
-    with time_machine.travel(os.environ["WOONRUST_TEST_NOW"], tick=True):
+    with time_machine.travel(destination(), tick=True):
         if program == "celery":
             from celery.__main__ import main
 

@@ -44,6 +44,7 @@ def test_the_manager_and_the_administrators_see_their_projects_failed_messages(
 ):
     for user in (world.manager, world.corporation_admin, world.staff):
         client.force_login(user)
+        client.get(URL)  # the first page of a session also notes its second factor
         # session, user, the failed messages with their cases
         with django_assert_num_queries(3):
             response = client.get(URL)
