@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .case import case_action, case_assign_view, case_detail, case_note, letter, photo, status_link
 from .dashboards import dashboard, dashboard_export
+from .dwelling import dwelling_care, dwelling_detail
 from .exports import queue_export
 from .projects import project_import, project_list, project_new, project_setup
 from .queue import assign_bulk, queue
@@ -16,6 +17,8 @@ __all__ = [
     "case_note",
     "dashboard",
     "dashboard_export",
+    "dwelling_care",
+    "dwelling_detail",
     "letter",
     "photo",
     "project_import",
