@@ -148,6 +148,7 @@
         li.append(el("span", ` — ${T.refused}: ${item.error}`, "error"));
         const b = el("button", T.delete, "link");
         b.type = "button";
+        b.setAttribute("aria-label", `${T.delete}: ${item.label}`);
         b.onclick = async () => { await drop(item.id); render(); };
         li.append(" ", b);
       }

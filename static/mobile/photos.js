@@ -30,6 +30,7 @@
       img.src = URL.createObjectURL(blob);
       img.alt = t.photo.replace("{n}", i + 1);
       b.type = "button";
+      b.setAttribute("aria-label", `${t.remove}: ${img.alt}`);
       b.onclick = () => { form._photos.splice(i, 1); show(form); };
       li.append(img, b);
       ul.append(li);
