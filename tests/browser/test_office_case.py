@@ -51,3 +51,37 @@ def test_error_summary_takes_focus_after_a_refused_step(page, live_server, world
     expect(page.locator("#id_accept-reason")).to_have_value("Schade door de werkzaamheden")
     # The refused step answers 400, which Chromium logs; nothing else may be wrong.
     assert [e for e in page.console_errors if "status of 400" not in e] == []
+
+
+def test_photos_open_in_a_lightbox_by_keyboard(page, live_server, world):
+    from cases.models import ClaimPhoto
+
+    now = datetime.datetime.now(tz=datetime.UTC)
+    claim = DamageClaim.objects.create(
+        project=world.project,
+        dwelling=world.dwelling,
+        resident=world.resident,
+        created_by=world.supervisor,
+        status=DamageClaim.Status.ASSESSING,
+        step_seq=1,
+        resident_news_at=now,
+    )
+    for name in ("a", "b"):
+        ClaimPhoto.objects.create(claim=claim, image=f"claims/{name}.jpg")
+    page.goto(f"{live_server.url}/office/claim/{claim.pk}/")
+    page.get_by_label("E-mailadres").fill(world.handler.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"**/office/claim/{claim.pk}/")
+    first = page.locator(".photos a").first
+    first.focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("#lightbox")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Sluiten")).to_be_focused()
+    expect(dialog.locator("figcaption")).to_have_text("Foto 1 van 2")
+    page.keyboard.press("ArrowRight")
+    expect(dialog.locator("figcaption")).to_have_text("Foto 2 van 2")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(first).to_be_focused()
