@@ -56,6 +56,13 @@ def test_bulk_assign_two_cases_on_first_load(page, live_server, world):
     b.refresh_from_db()
     assert a.handler_id == world.handler.pk and b.handler_id == world.handler.pk
     assert page.get_by_text("Scheur in de muur van de woonkamer").is_visible()
+    # Compact rows, remembered in this browser.
+    page.get_by_role("button", name="Compacte rijen").click()
+    expect(page.locator("#queue-table")).to_have_class("queue compact")
+    page.reload()
+    expect(page.get_by_role("button", name="Compacte rijen")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     assert page.console_errors == []
 
 

@@ -40,3 +40,13 @@ def test_no_summary_without_errors_and_print_layout_exists(client, world):
     assert "error-summary" not in html
     assert "/static/js/case.js" in html and "onclick" not in html
     assert 'class="actions no-print"' in html
+
+
+def test_a_refused_note_is_summarised_too(client, world):
+    c = claim(world, status=DamageClaim.Status.ASSESSING)
+    client.force_login(world.handler)
+    r = client.post(f"/office/claim/{c.pk}/note/", {"note-text": ""})
+    assert r.status_code == 400
+    html = r.content.decode()
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
+    assert 'href="#id_note-text"' in summary and 'id="id_note-text"' in html

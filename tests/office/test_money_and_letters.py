@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import translation
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from cases.messages import render
@@ -100,6 +101,12 @@ def test_money_through_page_message_letter_and_export(client, world, language, c
     export = client.get("/office/export.csv", **lang)
     rows = list(csv.reader(io.StringIO(body(export).decode("utf-8-sig")), delimiter=";"))
     assert rows[1][-2:] == [claimed, offered]
+    # Excel keeps amounts as numbers a spreadsheet can add up, shown with the euro sign.
+    xlsx = client.get("/office/export.xlsx", **lang)
+    sheet = load_workbook(io.BytesIO(body(xlsx))).active
+    last = list(sheet.iter_rows(min_row=2, max_row=2))[0]
+    assert [float(c.value) for c in last[-2:]] == [19686.0, 1250.5]
+    assert all("€" in c.number_format for c in last[-2:])
 
 
 def test_pages_write_dates_unbroken_and_tel_links_without_spaces(client, world):
