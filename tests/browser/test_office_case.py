@@ -85,3 +85,39 @@ def test_photos_open_in_a_lightbox_by_keyboard(page, live_server, world):
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(first).to_be_focused()
+
+
+def test_the_case_prints_on_one_clean_a4(page, live_server, world):
+    import io
+
+    from pypdf import PdfReader
+
+    from cases.models import TimelineEvent
+
+    now = datetime.datetime.now(tz=datetime.UTC)
+    claim = DamageClaim.objects.create(
+        project=world.project,
+        dwelling=world.dwelling,
+        resident=world.resident,
+        created_by=world.supervisor,
+        status=DamageClaim.Status.ASSESSING,
+        description="Kras in het parket",
+        amount_claimed=250,
+        step_seq=1,
+        resident_news_at=now,
+    )
+    for n in range(8):
+        TimelineEvent.objects.create(
+            dwelling=world.dwelling, claim=claim, kind="note", text=f"Notitie {n}"
+        )
+    page.goto(f"{live_server.url}/office/claim/{claim.pk}/")
+    page.get_by_label("E-mailadres").fill(world.handler.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"**/office/claim/{claim.pk}/")
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
+    assert len(pdf.pages) == 1
+    text = pdf.pages[0].extract_text()
+    assert claim.number in text and "Notitie 7" in text
+    # No buttons, forms or navigation on paper.
+    assert "Toekennen" not in text and "Werkvoorraad" not in text and "Afmelden" not in text
