@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Value
 from django.http import Http404
 
 from accounts.models import User
 from cases.models import Complaint, DamageClaim, Promise, TimelineEvent
 from mobile.models import CareNeedAccess
-from projects.models import Dwelling
+from projects.models import Dwelling, ProjectMember
 from residents.models import CareNeed, Resident, Visit
 
 from .access import KIND_OF, office_projects
@@ -24,10 +24,15 @@ CARE_PURPOSE = "back-office"
 
 
 def get_dwelling(user: User, pk: int) -> Dwelling:
-    """The dwelling with its project, or 404 when the user's projects do not hold it."""
+    """The dwelling with its project, or 404 when the user's projects do not hold it;
+    with `may_see_care`: whether this user may read its residents' care needs. Only the
+    project's team (and platform staff) may: an organisation's administrator sees every
+    project of the organisation, but not the care needs of a team they are not on."""
+    team = ProjectMember.objects.filter(user=user, project_id=OuterRef("project_id"))
     found = (
         Dwelling.objects.filter(project__in=office_projects(user))
         .select_related("project")
+        .annotate(may_see_care=Value(True) if user.is_superuser else Exists(team))
         .filter(pk=pk)
         .first()
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -24,6 +24,8 @@ def dwelling_detail(request: OfficeRequest, pk: int) -> HttpResponse:
 def dwelling_care(request: OfficeRequest, pk: int) -> HttpResponse:
     """A POST, because every look is logged: a prefetch or a cached page never counts."""
     dwelling = get_dwelling(request.user, pk)
+    if not dwelling.may_see_care:
+        raise Http404
     context = {"dwelling": dwelling, "residents": care_needs_read(request.user, dwelling)}
     if request.htmx:
         return render(request, "office/dwelling_care.html#care", context)

@@ -90,3 +90,17 @@ def test_query_count_does_not_grow_with_what_the_address_holds(
             dwelling=world.dwelling, claim=c, kind=TimelineEvent.Kind.NOTE, actor=world.handler
         )
     count_page()
+
+
+def test_an_administrator_off_the_team_sees_no_care_needs(client, world):
+    """Administrators see every project of their organisation, but care needs only on a
+    team they are on (as in the phone app)."""
+    CareNeed.objects.create(resident=world.resident, kind="mobility", note="CANARY-ROLSTOEL")
+    client.force_login(world.corporation_admin)
+    page = client.get(f"/office/addresses/{world.dwelling.pk}/")
+    assert page.status_code == 200
+    assert "CANARY-ROLSTOEL" not in page.content.decode()
+    assert "Zorgbehoefte tonen" not in page.content.decode()
+    r = client.post(f"/office/addresses/{world.dwelling.pk}/care/")
+    assert r.status_code == 404 and b"CANARY-ROLSTOEL" not in r.content
+    assert CareNeedAccess.objects.count() == 0
