@@ -352,10 +352,12 @@ def _details(kind: str, ids: list[int]) -> QuerySet:
 
 def _first_words(text: str) -> str:
     """The description's first words, cut at a word with an ellipsis when longer."""
-    text = " ".join(text.split())
-    if len(text) <= DESCRIPTION_CHARS:
+    # The query fetched one character more than is shown: that one says "there is more".
+    longer = len(text) > DESCRIPTION_CHARS
+    text = " ".join(text[:DESCRIPTION_CHARS].split())
+    if not longer:
         return text
-    cut = text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] or text[:DESCRIPTION_CHARS]
+    cut = text.rsplit(" ", 1)[0] if " " in text else text
     return cut + "…"
 
 
