@@ -44,8 +44,14 @@
     focusedId = active && active.id ? active.id : null;
     pressedMore = !!(active && active.closest && active.closest("tr.more"));
   });
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSettle", function (event) {
     applyDensity();
+    // The control that was pressed is gone (e.g. "show care needs"): focus what replaced it.
+    var swapped = event.detail && event.detail.target;
+    if (document.activeElement === document.body && swapped && swapped.isConnected) {
+      var heading = swapped.querySelector("[tabindex='-1']");
+      if (heading) heading.focus();
+    }
     var announce = document.getElementById("queue-announce");
     var source = null;
     if (pressedMore) {

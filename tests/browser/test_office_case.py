@@ -121,3 +121,21 @@ def test_the_case_prints_on_one_clean_a4(page, live_server, world):
     assert claim.number in text and "Notitie 7" in text
     # No buttons, forms or navigation on paper.
     assert "Toekennen" not in text and "Werkvoorraad" not in text and "Afmelden" not in text
+
+
+def test_care_needs_on_the_dwelling_page_by_keyboard(page, live_server, world):
+    from mobile.models import CareNeedAccess
+    from residents.models import CareNeed
+
+    CareNeed.objects.create(resident=world.resident, kind="mobility", note="Rolstoel")
+    page.goto(f"{live_server.url}/office/addresses/{world.dwelling.pk}/")
+    page.get_by_label("E-mailadres").fill(world.handler.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"**/office/addresses/{world.dwelling.pk}/")
+    page.get_by_role("button", name="Zorgbehoefte tonen").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Rolstoel")).to_be_visible()
+    expect(page.locator("#h-care")).to_be_focused()
+    assert CareNeedAccess.objects.filter(user=world.handler).count() == 1
+    assert page.console_errors == []
