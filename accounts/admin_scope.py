@@ -26,6 +26,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, User
 
@@ -189,6 +190,8 @@ class ScopedFields:
         return visible_rows(queryset, request.user)
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        # In the user's language, like the office forms, instead of Django's "---------".
+        kwargs.setdefault("empty_label", _("- Choose an option -"))
         if "widget" not in kwargs and db_field.name in self.raw_id_fields:  # type: ignore[attr-defined]
             kwargs["queryset"] = self.get_field_queryset(kwargs.get("using"), db_field, request)
             kwargs["widget"] = ScopedRawIdWidget(

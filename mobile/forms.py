@@ -112,6 +112,11 @@ class MobileForm(forms.Form):
 
     def __init__(self, *args: Any, residents: Sequence[Resident] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # No maxlength: the browser would cut a pasted text without a word. The page
+            # counts instead (app.js) and the server says "too long" beside the field.
+            if field.widget.attrs.pop("maxlength", None) is not None:
+                field.widget.attrs["data-max"] = str(field.max_length)
         if not self.is_bound:
             for name in self.TODAY_FIELDS:
                 if name in self.fields:

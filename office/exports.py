@@ -9,12 +9,14 @@ import datetime
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from cases.workdays import local
+from ops.formatting import money
 from ops.templates_bidi import neutralise_bidi
 
 
@@ -28,6 +30,9 @@ def _cell(value: Any) -> Any:
         return local(value).strftime("%d-%m-%Y %H:%M")
     if isinstance(value, datetime.date):
         return value.strftime("%d-%m-%Y")
+    if isinstance(value, Decimal):
+        # Amounts as on the pages, in the language of the download ("€ 1.250,50").
+        return money(value, nbsp=False, empty="")
     return value
 
 
@@ -73,7 +78,7 @@ def xlsx_response(
     sheet = book.create_sheet(title=filename[:31])
     sheet.append([str(h) for h in header])
     for row in rows:
-        sheet.append([_safe_text(_xlsx_cell(v)) for v in row])
+        sheet.append([_safe_text(_xlsx_cell(v, sheet)) for v in row])
     # Handed to FileResponse, which closes it (and so deletes it) when the response is done.
     spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     book.save(spool)
@@ -86,10 +91,21 @@ def xlsx_response(
     )
 
 
-def _xlsx_cell(value: Any) -> Any:
+# Amounts stay numbers a spreadsheet can add up; the format shows them with the euro
+# sign, with the separators of the reader's Excel.
+EURO_FORMAT = '"€" #,##0.00'
+
+
+def _xlsx_cell(value: Any, sheet: Any) -> Any:
     if isinstance(value, datetime.datetime):
         # Excel has no time zones: local wall-clock time.
         return local(value).replace(tzinfo=None)
+    if isinstance(value, Decimal):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = EURO_FORMAT
+        return cell
     return value
 
 

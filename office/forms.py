@@ -13,6 +13,9 @@ from accounts.models import User
 from .access import CASE_MODELS
 from .queue import SORTS, Filters
 
+# The empty choice of a list, in words instead of Django's "---------".
+EMPTY_CHOICE = _("- Choose an option -")
+
 KIND_CHOICES = [
     ("", _("All kinds")),
     ("claim", _("Damage claims")),
@@ -84,7 +87,7 @@ class PeopleField(forms.ChoiceField):
     """A choice of people from a list already loaded (so a page that shows several such
     fields costs one query, not one per field); cleans to the User."""
 
-    def __init__(self, *, people: Any = (), empty_label: Any = "---------", **kwargs: Any) -> None:
+    def __init__(self, *, people: Any = (), empty_label: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault(
             "error_messages",
             {
@@ -93,7 +96,7 @@ class PeopleField(forms.ChoiceField):
             },
         )
         super().__init__(**kwargs)
-        self.empty_label = empty_label
+        self.empty_label = empty_label or EMPTY_CHOICE
         self.set_people(people)
 
     def set_people(self, people: Any) -> None:

@@ -1,33 +1,43 @@
 """A decision or settlement letter to the resident, as a PDF in the resident's language.
 
-fpdf2's built-in Helvetica covers Latin-1 (enough for Dutch and English); amounts are
-written "EUR 12,50" because the euro sign is not in Latin-1.
+The letter embeds DejaVu Sans (office/fonts, vendored with its licence so a fresh machine
+needs nothing installed), so every name prints as written ("Şükrü Yılmaz", "Łukasz") and
+amounts carry the euro sign, written as on every page (ops.formatting.money). The
+decision is said in the same words as the status page and the message.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from pathlib import Path
 
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import DamageClaim
 from cases.workdays import local_date_text
+from ops.formatting import money
 
-
-def _latin1(text: str) -> str:
-    text = text.replace("“", '"').replace("”", '"').replace("’", "'").replace("–", "-")
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
-def _euro(amount: Decimal | None) -> str:
-    if amount is None:
-        return "-"
-    return "EUR " + formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVuSans"
 
 
 def has_letter(claim: DamageClaim) -> bool:
     return claim.decided_at is not None
+
+
+def _decision(claim: DamageClaim) -> str:
+    """The decision, word for word as the status page (statuslink/page.py) says it."""
+    S = DamageClaim.Status
+    if claim.status == S.REJECTED:
+        return _("We do not accept your damage report.")
+    partly = claim.status == S.PARTLY_ACCEPTED or (
+        claim.amount_offered is not None
+        and claim.amount_claimed is not None
+        and claim.amount_offered < claim.amount_claimed
+    )
+    if partly:
+        return _("We accept part of your damage report.")
+    return _("We accept your damage report.")
 
 
 def letter_paragraphs(claim: DamageClaim) -> tuple[str, list[str]]:
@@ -46,7 +56,7 @@ def letter_paragraphs(claim: DamageClaim) -> tuple[str, list[str]]:
         if claim.amount_paid is not None:
             paras.append(
                 _("We have paid you %(amount)s. Your claim is now settled.")
-                % {"amount": _euro(claim.amount_paid)}
+                % {"amount": money(claim.amount_paid)}
             )
         elif claim.repair_date is not None:
             paras.append(
@@ -55,100 +65,97 @@ def letter_paragraphs(claim: DamageClaim) -> tuple[str, list[str]]:
             )
         else:
             paras.append(_("Your claim is now settled."))
-    elif claim.status == S.REJECTED:
-        paras.append(_("We have decided not to pay for this damage."))
-        if claim.decision_reason:
-            paras.append(_("The reason: %(reason)s") % {"reason": claim.decision_reason})
+        return subject, paras
+    paras.append(_decision(claim))
+    if claim.decision_reason:
+        paras.append(_("The reason: %(reason)s") % {"reason": claim.decision_reason})
+    if claim.status == S.REJECTED:
         if claim.closed_at is None and claim.objection_deadline is not None:
             paras.append(
                 _("Do you not agree? You can object until %(date)s. Call or e-mail us.")
                 % {"date": local_date_text(claim.objection_deadline)}
             )
-    else:
-        if claim.status == S.PARTLY_ACCEPTED or (
-            claim.decision_reason
-            and claim.amount_offered is not None
-            and claim.amount_claimed is not None
-            and claim.amount_offered < claim.amount_claimed
-        ):
-            paras.append(_("We will pay for part of the damage."))
-        else:
-            paras.append(_("We will pay for the damage."))
-        if claim.decision_reason:
-            paras.append(_("The reason: %(reason)s") % {"reason": claim.decision_reason})
-        if claim.amount_offered is not None:
-            paras.append(_("We offer you %(amount)s.") % {"amount": _euro(claim.amount_offered)})
-        if claim.repair_date is not None:
-            paras.append(
-                _("We will repair the damage on %(date)s.")
-                % {"date": claim.repair_date.strftime("%d-%m-%Y")}
-            )
+        return subject, paras
+    if claim.amount_offered is not None:
+        paras.append(_("We offer you %(amount)s.") % {"amount": money(claim.amount_offered)})
+    if claim.repair_date is not None:
+        paras.append(
+            _("We will repair the damage on %(date)s.")
+            % {"date": claim.repair_date.strftime("%d-%m-%Y")}
+        )
     return subject, paras
 
 
-def render_letter(claim: DamageClaim) -> bytes:
+def _new_pdf(title: str, language: str, author: str):
     from fpdf import FPDF
+    from fpdf.enums import PageMode
+    from fpdf.prefs import ViewerPreferences
 
+    pdf = FPDF(format="A4")
+    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    # What a screen reader and a PDF viewer announce: the title (not the file name) and
+    # the language the text is read in.
+    pdf.set_title(title)
+    pdf.set_lang(language)
+    pdf.set_author(author)
+    pdf.set_creator("Woonrust")
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
+    pdf.page_mode = PageMode.USE_NONE
+    pdf.set_margins(25, 25, 25)
+    return pdf
+
+
+def render_letter(claim: DamageClaim) -> bytes:
     language = claim.resident.language if claim.resident else "nl"
     with translation.override(language):
         subject, paras = letter_paragraphs(claim)
         corporation = claim.project.corporation
-        pdf = FPDF(format="A4")
-        pdf.set_margins(25, 25, 25)
+        pdf = _new_pdf(subject, language, corporation.name)
         pdf.add_page()
-        pdf.set_font("Helvetica", "B", 14)
-        pdf.cell(0, 8, _latin1(corporation.name), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 10)
+
+        def line(text: str, height: float = 6) -> None:
+            pdf.cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+
+        def paragraph(text: str) -> None:
+            pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(3)
+
+        pdf.set_font(FONT, "B", 14)
+        line(corporation.name, 8)
+        pdf.set_font(FONT, "", 10)
         if corporation.phone:
-            pdf.cell(
-                0,
-                5,
-                _latin1(_("Phone: %(phone)s") % {"phone": corporation.phone}),
-                new_x="LMARGIN",
-                new_y="NEXT",
-            )
+            line(_("Phone: %(phone)s") % {"phone": corporation.phone}, 5)
         pdf.ln(12)
-        pdf.set_font("Helvetica", "", 11)
+        pdf.set_font(FONT, "", 11)
         d = claim.dwelling
-        lines = [
+        for text in (
             claim.resident.full_name if claim.resident else _("The resident"),
             d.address,
             f"{d.postcode} {d.city}",
-        ]
-        for line in lines:
-            pdf.cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+        ):
+            line(text)
         pdf.ln(10)
-        pdf.cell(
-            0, 6, _latin1(timezone.localdate().strftime("%d-%m-%Y")), new_x="LMARGIN", new_y="NEXT"
-        )
+        line(timezone.localdate().strftime("%d-%m-%Y"))
         pdf.ln(6)
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.cell(0, 7, _latin1(subject), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "B", 12)
+        # The subject is the letter's one heading, also in the PDF's outline.
+        pdf.start_section(subject, level=0)
+        line(subject, 7)
         pdf.ln(4)
-        pdf.set_font("Helvetica", "", 11)
-        greeting = (
+        pdf.set_font(FONT, "", 11)
+        paragraph(
             _("Dear %(name)s,") % {"name": claim.resident.full_name}
             if claim.resident
             else _("Dear resident,")
         )
-        pdf.multi_cell(0, 6, _latin1(greeting), new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(3)
         for para in paras:
-            pdf.multi_cell(0, 6, _latin1(para), new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(3)
-        pdf.multi_cell(
-            0,
-            6,
-            _latin1(
-                _("Questions? Call us and mention case number %(number)s.")
-                % {"number": claim.number}
-            ),
-            new_x="LMARGIN",
-            new_y="NEXT",
+            paragraph(para)
+        paragraph(
+            _("Questions? Call us and mention case number %(number)s.") % {"number": claim.number}
         )
-        pdf.ln(8)
-        pdf.cell(0, 6, _latin1(_("Kind regards,")), new_x="LMARGIN", new_y="NEXT")
-        signer = claim.handler.get_full_name() if claim.handler else corporation.name
-        pdf.cell(0, 6, _latin1(signer), new_x="LMARGIN", new_y="NEXT")
-        pdf.cell(0, 6, _latin1(corporation.name), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(5)
+        line(_("Kind regards,"))
+        line(claim.handler.get_full_name() if claim.handler else corporation.name)
+        line(corporation.name)
         return bytes(pdf.output())

@@ -21,13 +21,15 @@ import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat, Left
 
 from accounts.models import User
+from cases.models import DamageClaim, TimelineEvent
 from residents.models import CareNeed
 
 from .access import CASE_MODELS
@@ -130,7 +132,12 @@ class Row:
     postcode: str
     handler_name: str
     resident_name: str
-    has_care: bool
+    resident_language: str
+    description: str
+    amount_claimed: Decimal | None
+    amount_offered: Decimal | None
+    last_activity: datetime.datetime | None
+    has_care: bool = False
 
     @property
     def model(self) -> type:
@@ -289,8 +296,22 @@ def _branch(
     return qs
 
 
+DESCRIPTION_CHARS = 90
+
+
+def _amount(kind: str, column: str) -> Any:
+    # Only claims have amounts; the other branches give a typed NULL for the UNION.
+    if CASE_MODELS[kind] is DamageClaim:
+        return F(column)
+    # (cast: an untyped NULL in the first two branches would make the column text).
+    return Cast(Value(None), output_field=DecimalField(max_digits=10, decimal_places=2))
+
+
 def _details(kind: str, ids: list[int]) -> QuerySet:
     """What the queue shows of these cases of one kind (the page's rows only)."""
+    # The last thing that happened on the case: a subquery per row shown, on the
+    # timeline's (case, -at) index, so it adds no query and no scan.
+    last = TimelineEvent.objects.filter(**{kind: OuterRef("pk")}).order_by("-at").values("at")
     return (
         CASE_MODELS[kind]
         .objects.filter(id__in=ids)
@@ -303,6 +324,11 @@ def _details(kind: str, ids: list[int]) -> QuerySet:
             postcode=F("dwelling__postcode"),
             handler_name=F("handler__full_name"),
             resident_name=Concat("resident__first_name", Value(" "), "resident__last_name"),
+            resident_language=F("resident__language"),
+            short_description=Left("description", DESCRIPTION_CHARS + 1),
+            claimed=_amount(kind, "amount_claimed"),
+            offered=_amount(kind, "amount_offered"),
+            last_activity=Subquery(last[:1]),
         )
         .order_by()
         .values_list(
@@ -315,8 +341,24 @@ def _details(kind: str, ids: list[int]) -> QuerySet:
             "postcode",
             "handler_name",
             "resident_name",
+            "resident_language",
+            "short_description",
+            "claimed",
+            "offered",
+            "last_activity",
         )
     )
+
+
+def _first_words(text: str) -> str:
+    """The description's first words, cut at a word with an ellipsis when longer."""
+    # The query fetched one character more than is shown: that one says "there is more".
+    longer = len(text) > DESCRIPTION_CHARS
+    text = " ".join(text[:DESCRIPTION_CHARS].split())
+    if not longer:
+        return text
+    cut = text.rsplit(" ", 1)[0] if " " in text else text
+    return cut + "…"
 
 
 def kinds_for(filters: Filters) -> list[str]:
@@ -364,7 +406,20 @@ def fetch(
         if len(parts) > 1:
             details = details.union(*parts[1:], all=True).order_by()
         for values in details:
-            row = Row(*values[:-2], values[-2] or "", (values[-1] or "").strip(), False)
+            head, (handler, resident, language, text, claimed, offered, last) = (
+                values[:-7],
+                values[-7:],
+            )
+            row = Row(
+                *head,
+                handler or "",
+                (resident or "").strip(),
+                language or "",
+                _first_words(text or ""),
+                claimed,
+                offered,
+                last,
+            )
             found[(row.kind, row.id)] = row
     # A case closed between the two queries drops out of this page.
     rows = [found[k] for k in keys if k in found]

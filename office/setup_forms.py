@@ -12,7 +12,7 @@ from accounts.models import Organisation, User
 from cases.models import ChasePolicy
 from projects.models import Project, ProjectMember
 
-from .forms import DateInput, PeopleField
+from .forms import EMPTY_CHOICE, DateInput, PeopleField
 
 
 class ProjectForm(forms.ModelForm):
@@ -45,6 +45,8 @@ class ProjectForm(forms.ModelForm):
                 contractors = contractors.filter(own)
         self.fields["corporation"].queryset = corporations
         self.fields["contractor"].queryset = contractors
+        for name in ("corporation", "contractor"):
+            self.fields[name].empty_label = EMPTY_CHOICE
         if self.instance.pk is not None:
             # The organisations of an existing project do not change here.
             del self.fields["corporation"]

@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from cases.messages.resident import next_step
 from cases.models import Complaint, DamageClaim, TimelineEvent
 from cases.workdays import local_date_text
+from ops.formatting import money
 
 C = DamageClaim.Status
 K = Complaint.Status
@@ -46,10 +46,6 @@ def _date(moment: datetime.datetime | datetime.date | None) -> str:
     return moment.strftime("%d-%m-%Y")
 
 
-def _euro(amount) -> str:
-    return "€ " + number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-
-
 def _claim_now(claim: DamageClaim) -> tuple[str, list[str]]:
     details: list[str] = []
     text = {
@@ -72,9 +68,9 @@ def _claim_now(claim: DamageClaim) -> tuple[str, list[str]]:
     if claim.status == C.REPAIR_PLANNED and claim.repair_date:
         details.append(_("Repair date: %(date)s.") % {"date": _date(claim.repair_date)})
     if claim.status == C.COMPENSATION_OFFERED and claim.amount_offered is not None:
-        details.append(_("Amount: %(amount)s.") % {"amount": _euro(claim.amount_offered)})
+        details.append(_("Amount: %(amount)s.") % {"amount": money(claim.amount_offered)})
     if claim.status in (C.PAID, C.SETTLED) and claim.amount_paid is not None:
-        details.append(_("Paid: %(amount)s.") % {"amount": _euro(claim.amount_paid)})
+        details.append(_("Paid: %(amount)s.") % {"amount": money(claim.amount_paid)})
     return text, details
 
 

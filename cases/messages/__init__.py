@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.utils import translation
 from django.utils.functional import Promise as LazyText
+
+from ops.formatting import money
 
 from ..models.base import Case
 from ..workdays import local_date_text
@@ -46,6 +49,9 @@ def _text(value: Any) -> Any:
         return local_date_text(value)
     if isinstance(value, datetime.date):
         return value.strftime("%d-%m-%Y")
+    if isinstance(value, Decimal):
+        # Amounts as on every page, with a plain space: SMS and e-mail show it as such.
+        return money(value, nbsp=False)
     if isinstance(value, LazyText):
         return str(value)
     return value

@@ -135,7 +135,7 @@ def claim_repair_planned(c: dict[str, Any]) -> tuple[str, str]:
 
 def claim_compensation_offered(c: dict[str, Any]) -> tuple[str, str]:
     return _("Offer for %(number)s") % c, _body(
-        _("For your damage report %(number)s we offer you EUR %(amount)s.") % c,
+        _("For your damage report %(number)s we offer you %(amount)s.") % c,
         _("We will pay this by %(date)s.") % c,
         _call(c),
     )
@@ -143,7 +143,7 @@ def claim_compensation_offered(c: dict[str, Any]) -> tuple[str, str]:
 
 def claim_paid(c: dict[str, Any]) -> tuple[str, str]:
     return _("Payment for %(number)s") % c, _body(
-        _("We have paid EUR %(amount)s for your damage report %(number)s.") % c, _call(c)
+        _("We have paid %(amount)s for your damage report %(number)s.") % c, _call(c)
     )
 
 

@@ -59,7 +59,7 @@ def escalation(c: dict[str, Any]) -> tuple[str, str]:
 def expert_request(c: dict[str, Any]) -> tuple[str, str]:
     return _("Request for an expert report: damage claim %(number)s") % c, _body(
         _("Please assess damage claim %(number)s at %(address)s.") % c,
-        _("Amount claimed: EUR %(amount)s.") % c,
+        _("Amount claimed: %(amount)s.") % c,
         _("We would like your report by %(date)s. Please reply to this e-mail.") % c,
     )
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from ops.formatting import money
 
 from ..models import DamageClaim
 from ..workdays import next_working_day, start_of_day
@@ -32,8 +33,8 @@ def _decide(step: Step, *, reason: str, amount_offered: Decimal | None) -> None:
     over = claim.amount_claimed is not None and claim.amount_claimed > policy.expert_threshold
     if over and claim.expert_reported_at is None:
         raise InvalidInput(
-            _("Claims above EUR %(threshold)s need the expert's report before a decision.")
-            % {"threshold": policy.expert_threshold}
+            _("Claims above %(threshold)s need the expert's report before a decision.")
+            % {"threshold": money(policy.expert_threshold)}
         )
     if amount_offered is not None and amount_offered < 0:
         raise InvalidInput(_("An amount cannot be negative."), field="amount_offered")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .case import case_action, case_assign_view, case_detail, case_note, letter, photo, status_link
 from .dashboards import dashboard, dashboard_export
+from .dwelling import dwelling_care, dwelling_detail
 from .exports import queue_export
 from .messages import failed_messages
 from .projects import project_import, project_list, project_new, project_setup
@@ -18,6 +19,8 @@ __all__ = [
     "dashboard",
     "dashboard_export",
     "failed_messages",
+    "dwelling_care",
+    "dwelling_detail",
     "letter",
     "photo",
     "project_import",

@@ -44,6 +44,29 @@ def case_url(kind: str, case: Case) -> str:
     return reverse("office:case", args=[kind, case.pk])
 
 
+def error_summary(forms_shown: list[tuple[str, forms.Form | None]]) -> list[dict[str, str]]:
+    """Every error of the refused forms, for the summary at the top of the page: each
+    links to its field (or to the form, for an error about the whole step)."""
+    items: list[dict[str, str]] = []
+    for anchor, form in forms_shown:
+        if form is None or not form.is_bound or not form.errors:
+            continue
+        for name, errors in form.errors.items():
+            field = form[name] if name in form.fields else None
+            if field is not None:
+                # A radio group has no element with the field's own id: link its first option.
+                widget_id = field.auto_id
+                if field.widget_type in ("radioselect", "checkboxselectmultiple"):
+                    widget_id = f"{widget_id}_0"
+                href, label = f"#{widget_id}", str(field.label)
+            else:
+                href, label = f"#{anchor}", ""
+            for error in errors:
+                text = f"{label}: {error}" if label else str(error)
+                items.append({"href": href, "text": text})
+    return items
+
+
 def _page(
     request: OfficeRequest,
     kind: str,
@@ -99,6 +122,13 @@ def _page(
         "handlers": handlers,
         "has_letter": isinstance(case, DamageClaim) and has_letter(case),
         "has_status_link": kind in ("claim", "complaint"),
+        "errors": error_summary(
+            [
+                (f"action-{bound[0]}" if bound else "", bound[1] if bound else None),
+                ("timeline", note_form),
+                ("h-handler", assign_form),
+            ]
+        ),
     }
     return render(request, "office/case.html", context, status=status)
 

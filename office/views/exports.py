@@ -39,6 +39,10 @@ def queue_export(request: OfficeRequest, fmt: str) -> HttpResponse:
         _("Due"),
         _("Overdue"),
         _("Recorded"),
+        _("Last activity"),
+        _("Description"),
+        _("Amount claimed"),
+        _("Amount offered"),
     ]
     yes, no = _("yes"), _("no")
 
@@ -56,6 +60,10 @@ def queue_export(request: OfficeRequest, fmt: str) -> HttpResponse:
                 row.step_due_at,
                 yes if row.is_overdue(now) else no,
                 row.created_at,
+                row.last_activity,
+                row.description,
+                row.amount_claimed,
+                row.amount_offered,
             ]
 
     return export(fmt, _("work-queue"), header, rows())

@@ -17,6 +17,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
@@ -46,6 +47,25 @@ def _remove_stale_previews() -> None:
         with contextlib.suppress(OSError):
             if path.stat().st_mtime < cutoff:
                 path.unlink()
+
+
+def import_summary(result: Any) -> str:
+    """What an import did, each count with its own plural ("1 nieuw adres")."""
+    n = {
+        "created": result.created,
+        "updated": result.updated,
+        "rc": result.residents_created,
+        "ru": result.residents_updated,
+        "skipped": result.skipped,
+    }
+    parts = [
+        ngettext("%(created)s new address", "%(created)s new addresses", n["created"]) % n,
+        ngettext("%(updated)s address updated", "%(updated)s addresses updated", n["updated"]) % n,
+        ngettext("%(rc)s resident added", "%(rc)s residents added", n["rc"]) % n,
+        ngettext("%(ru)s resident updated", "%(ru)s residents updated", n["ru"]) % n,
+        ngettext("%(skipped)s row skipped", "%(skipped)s rows skipped", n["skipped"]) % n,
+    ]
+    return _("Imported: %(parts)s.") % {"parts": ", ".join(parts)}
 
 
 @require_GET
@@ -196,20 +216,7 @@ def project_import(request: OfficeRequest, pk: int) -> HttpResponse:
         saved = request.session.get(SESSION_KEY, {})
         saved.pop(token, None)
         request.session[SESSION_KEY] = saved
-        messages.success(
-            request,
-            _(
-                "Imported: %(created)s new addresses, %(updated)s updated, "
-                "%(rc)s residents added, %(ru)s updated, %(skipped)s rows skipped."
-            )
-            % {
-                "created": result.created,
-                "updated": result.updated,
-                "rc": result.residents_created,
-                "ru": result.residents_updated,
-                "skipped": result.skipped,
-            },
-        )
+        messages.success(request, import_summary(result))
         return HttpResponseRedirect(reverse("office:project_setup", args=[project.pk]))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":

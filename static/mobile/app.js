@@ -101,6 +101,7 @@
   let flushing = false, again = false;
   const flush = async () => {
     flushing = true;
+    const sent = [];
     try {
       // Only this person's items: another person signed in on this phone never sends them.
       // Not what the page is sending right now (for two minutes: then it was cut off).
@@ -113,13 +114,20 @@
           continue;
         }
         const r = await deliver(item);
+        if (r.ok) sent.push(item.label);
         if (r.wait) break;
         if (r.signin) { item.state = "signin"; await put(item); break; }
         if (r.refused) { item.state = "refused"; item.error = refusal(r.html); await put(item); }
       }
     } catch (e) { /* storage unavailable: nothing queued to send */ }
     flushing = false;
-    render();
+    await render();
+    // What waited has gone: say so ("Verstuurd"), so nobody enters it twice.
+    if (sent.length) {
+      const p = el("p", `${T.sent}: ${sent.join(", ")}`, "flash sent");
+      p.setAttribute("role", "status");
+      box.after(p);
+    }
     if (again) { again = false; replay(); }
   };
   // A replay asked for while one runs (the signal came back mid-way) runs right after it.
@@ -148,6 +156,7 @@
         li.append(el("span", ` — ${T.refused}: ${item.error}`, "error"));
         const b = el("button", T.delete, "link");
         b.type = "button";
+        b.setAttribute("aria-label", `${T.delete}: ${item.label}`);
         b.onclick = async () => { await drop(item.id); render(); };
         li.append(" ", b);
       }
@@ -181,11 +190,29 @@
     if (first) first.focus();
     return fresh;
   };
+  // Text limits: a counter under each limited field, a clear message when over it.
+  const count = (f) => {
+    const c = document.getElementById(`${f.id}_count`), max = +f.dataset.max;
+    if (!c) return;
+    const over = f.value.length > max;
+    c.textContent = (over ? c.dataset.over : c.dataset.left).replace("{n}", f.value.length).replace("{max}", max);
+    c.className = over ? "field-error count" : "sub count";
+    f.toggleAttribute("aria-invalid", over);
+  };
+  document.addEventListener("input", (e) => { if (e.target.dataset && e.target.dataset.max) count(e.target); });
   document.addEventListener("submit", async (e) => {
     const form = e.target;
     if (form.matches("[data-signout]")) return signOut(e, form);
     if (!form.matches("[data-outbox]")) return;
     e.preventDefault();
+    // A refused photo or a too-long text: the user sees why first, nothing goes silently.
+    const stop = form.querySelector("[data-refused]:not([hidden]):not([data-seen]), .count.field-error");
+    if (stop) {
+      if (stop.matches("[data-refused]")) stop.dataset.seen = "1";
+      stop.setAttribute("tabindex", "-1");
+      stop.focus();
+      return;
+    }
     if (form.dataset.busy) return; // a double tap
     form.dataset.busy = "1";
     const sid = form.elements.submission_id;

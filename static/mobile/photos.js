@@ -30,6 +30,7 @@
       img.src = URL.createObjectURL(blob);
       img.alt = t.photo.replace("{n}", i + 1);
       b.type = "button";
+      b.setAttribute("aria-label", `${t.remove}: ${img.alt}`);
       b.onclick = () => { form._photos.splice(i, 1); show(form); };
       li.append(img, b);
       ul.append(li);
@@ -45,11 +46,18 @@
     form._photos = form._photos || [];
     const files = [...input.files];
     input.value = "";
+    const refused = [];
     for (const f of files) {
-      try { form._photos.push(await shrink(f)); } catch (err) {
-        const say = form.querySelector("[data-progress]");
-        if (say) say.textContent = input.closest(".photos").dataset.notphoto;
-      }
+      try { form._photos.push(await shrink(f)); } catch (err) { refused.push(f.name); }
+    }
+    // A refused photo is said at the field, and the report waits until the user has seen
+    // it (app.js stops the first "send" while this message shows).
+    const say = input.closest(".photos").querySelector("[data-refused]");
+    if (say) {
+      say.hidden = !refused.length;
+      delete say.dataset.seen;
+      say.textContent = refused.length ? `${input.closest(".photos").dataset.notphoto} (${refused.join(", ")})` : "";
+      if (refused.length) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
     }
     show(form);
   });

@@ -197,6 +197,10 @@ def test_offline_visit_and_claim_with_photo_are_sent_once_when_the_signal_return
 
     page.context.set_offline(False)
     _outbox_empty(page)
+    # The supervisor sees that what waited has gone out.
+    sent = page.locator("p.sent")
+    sent.wait_for()
+    assert sent.inner_text().startswith("Verstuurd: ") and "Rijnstraat 12-A" in sent.inner_text()
     # Sent again on the next start: still one of each.
     page.reload()
     page.evaluate("() => new Promise(r => setTimeout(r, 500))")
@@ -300,3 +304,69 @@ def test_photos_need_no_camera_permission(phone, live_server, world):
         photos.click()
     assert chooser.value.is_multiple()
     assert not page.console_errors  # also: no feature in the header is unknown to Chromium
+
+
+def test_a_refused_photo_is_said_at_the_field_and_nothing_is_sent_silently(
+    phone, live_server, world
+):
+    page = phone
+    page.goto(f"{live_server.url}/m/d/{world.dwelling.pk}/claim/")
+    page.get_by_text("Deur / raam", exact=True).click()
+    page.locator("input[name=photos]").set_input_files(
+        {"name": "notitie.jpg", "mimeType": "image/jpeg", "buffer": b"geen foto"}
+    )
+    refused = page.locator(".photos [data-refused]")
+    refused.wait_for()
+    assert (
+        "Dit bestand is geen foto" in refused.inner_text() and "notitie.jpg" in refused.inner_text()
+    )
+    assert page.locator("input[name=photos]").get_attribute("aria-invalid") == "true"
+    # The first tap on send stops at the message; nothing is saved without the photo yet.
+    page.get_by_role("button", name="Schademelding opslaan").click()
+    page.wait_for_timeout(500)
+    assert not DamageClaim.objects.exists()
+    assert page.evaluate("document.activeElement.matches('[data-refused]')")
+    # A second tap sends it without the photo, as the message says.
+    page.get_by_role("button", name="Schademelding opslaan").click()
+    page.wait_for_url(f"{live_server.url}/m/d/{world.dwelling.pk}/")
+    assert DamageClaim.objects.count() == 1
+
+
+def test_text_limit_is_counted_and_never_cut(phone, live_server, world):
+    page = phone
+    page.goto(f"{live_server.url}/m/d/{world.dwelling.pk}/complaint/")
+    field = page.get_by_label("De klacht, in de woorden van de bewoner")
+    assert field.get_attribute("maxlength") is None
+    field.fill("x" * 2001)
+    assert len(field.input_value()) == 2001  # not cut
+    count = page.locator(".count")
+    assert "Te lang: 2001 van 2000 tekens" in count.inner_text()
+    page.get_by_role("button", name="Klacht opslaan").click()
+    page.wait_for_timeout(300)
+    assert not world.dwelling.complaints.exists()
+    field.fill("x" * 1999)
+    assert "1999 van 2000 tekens" in count.inner_text()
+    # A long unbroken string does not widen the page.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_long_strings_and_200_percent_text_do_not_widen_the_page(phone, live_server, world):
+    page = phone
+    from cases.models import TimelineEvent
+
+    TimelineEvent.objects.create(dwelling=world.dwelling, kind="note", text="x" * 300)
+    page.goto(f"{live_server.url}/m/d/{world.dwelling.pk}/")
+    page.get_by_text("x" * 50, exact=False).first.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    for url in ("/m/", f"/m/d/{world.dwelling.pk}/"):
+        page.goto(f"{live_server.url}{url}")
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
+    # Tags are readable and the "Woonrust" link is a full tap target.
+    sizes = page.evaluate(
+        "[...document.querySelectorAll('.tag')].map(t => parseFloat(getComputedStyle(t).fontSize))"
+    )
+    page.evaluate("document.documentElement.style.fontSize = ''")
+    assert all(size >= 15 for size in sizes)
+    brand = page.locator(".brand").bounding_box()
+    assert brand["height"] >= 44 and brand["width"] >= 44

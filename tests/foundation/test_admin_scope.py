@@ -334,3 +334,18 @@ def test_the_resident_page_with_care_needs_has_a_fixed_cost(
     client.get(url)
     with django_assert_num_queries(QUERIES_RESIDENT_CHANGE):
         assert client.get(url).status_code == 200
+
+
+def test_an_empty_choice_speaks_the_users_language(rf, world, org_admin):
+    from django.utils import translation
+
+    from cases.models import DamageClaim
+
+    request = rf.get("/admin/")
+    request.user = org_admin
+    model_admin = admin.site._registry[DamageClaim]
+    with translation.override("nl"):
+        field = model_admin.formfield_for_foreignkey(
+            DamageClaim._meta.get_field("handler"), request
+        )
+        assert str(field.empty_label) == "- Kies een optie -"

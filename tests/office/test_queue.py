@@ -218,3 +218,19 @@ def test_query_count_does_not_grow_with_rows(client, world, django_assert_num_qu
 def test_queue_needs_an_office_role(client, world):
     client.force_login(world.supervisor)
     assert client.get("/office/").status_code == 403
+
+
+def test_rows_show_the_first_words_of_the_description(client, world):
+    from office.queue import DESCRIPTION_CHARS
+
+    # The character after the cut is a space: still "there is more".
+    long_text = "x" + "woord " * 15 + "en nog meer"
+    assert long_text[DESCRIPTION_CHARS] == " "
+    claim(world, due=1, description=long_text)
+    claim(world, due=2, description="Kras in het parket")
+    client.force_login(world.handler)
+    html = client.get("/office/").content.decode()
+    assert "Kras in het parket<" in html
+    shown = html.split('class="desc user-text">')[1].split("<")[0]
+    assert shown.endswith("…") and len(shown) <= DESCRIPTION_CHARS + 1
+    assert long_text.startswith(shown[:-1])

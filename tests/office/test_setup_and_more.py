@@ -87,7 +87,7 @@ def test_decision_letter_is_a_pdf_in_the_residents_language(client, world):
     c.refresh_from_db()
     with translation.override("nl"):
         subject, paras = letter_paragraphs(c)
-    assert subject.startswith("Uw schademelding") and any("EUR 250,00" in p for p in paras)
+    assert subject.startswith("Uw schademelding") and any("€\u00a0250,00" in p for p in paras)
     with translation.override("en"):
         subject, paras = letter_paragraphs(c)
     assert subject.startswith("Your damage claim")

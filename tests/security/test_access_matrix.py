@@ -430,6 +430,8 @@ ROUTES: dict[str, Entry] = {
     "office/": Entry(query=project_query, foreign=False),
     # Lists the failed messages of the other side too if the scope were wrong.
     "office/messages/failed/": public(),
+    "office/addresses/<int:pk>/": of(lambda s: s.dwelling, care=True),
+    "office/addresses/<int:pk>/care/": of(lambda s: s.dwelling, care=True),
     "office/assign/": Entry(
         form=lambda s: {"cases": [f"claim:{s.claim.pk}"], "handler": s.handler.pk, "next": "/"},
         foreign=False,
