@@ -68,6 +68,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (ops/request_id.py).
+    "ops.request_id.request_id_middleware",
+    # Requests and their duration per view, when METRICS_TOKEN is set (ops/metrics.py).
+    "ops.metrics.metrics_middleware",
     "django.middleware.security.SecurityMiddleware",
     # Control characters (400), upload size (413), Permissions-Policy, no-store.
     "ops.middleware.RequestGuardMiddleware",
@@ -387,12 +391,24 @@ CHASE_TEST_DELAY_MS = env_int("CHASE_TEST_DELAY_MS", 0)
 # reaches a log line (request paths included). Django's own handlers are replaced here
 # (its console handler, and mail_admins, whose mails hold the request), so records of
 # `django.*` go through the root handler; runserver's lines keep their own format.
+# LOG_FORMAT=json writes one JSON object a line (time, level, logger, message,
+# request_id), for a log collector; the default is plain lines for `make run`.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use plain or json.")
+_console_format = "json" if LOG_FORMAT == "json" else "plain"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "ops.logs.RedactFilter"}},
+    # The redaction filter runs first, so the request id filter and every formatter
+    # after it see the clean message.
+    "filters": {
+        "redact": {"()": "ops.logs.RedactFilter"},
+        "request_id": {"()": "ops.logs.RequestIdFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "ops.logs.JsonFormatter"},
         "server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
@@ -400,11 +416,15 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": _console_format,
+            "filters": ["redact", "request_id"],
+        },
         "django.server": {
             "class": "logging.StreamHandler",
-            "formatter": "server",
-            "filters": ["redact"],
+            "formatter": "json" if LOG_FORMAT == "json" else "server",
+            "filters": ["redact", "request_id"],
         },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
@@ -414,3 +434,18 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# Error reporting (ops/sentry.py): only when SENTRY_DSN is set; never personal data.
+SENTRY_DSN = env_str("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")
+SENTRY_TRACES_SAMPLE_RATE = float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0"))
+if SENTRY_DSN:
+    from ops.sentry import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces=SENTRY_TRACES_SAMPLE_RATE)
+
+# Prometheus metrics (ops/metrics.py) at /metrics, only with `Authorization: Bearer
+# <METRICS_TOKEN>`; without a token the page does not exist. nginx never passes /metrics
+# on: the scraper asks gunicorn's own address. With several processes (gunicorn workers,
+# Celery) PROMETHEUS_MULTIPROC_DIR names the folder where their samples meet.
+METRICS_TOKEN = env_str("METRICS_TOKEN")

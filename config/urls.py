@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import admin_login, e_mail_managed_by_administrators, home, sign_out_everywhere
+from ops.metrics import metrics_view
 from ops.views import favicon, healthz
 
 # Error pages in the site's look and language (ops/errors.py).
@@ -32,6 +33,8 @@ urlpatterns = [
     path("office/", include("office.urls", namespace="office")),
     path("s/", include("statuslink.urls")),
     path("healthz", healthz, name="healthz"),
+    # Prometheus, with METRICS_TOKEN only (a 404 otherwise); nginx never passes it on.
+    path("metrics", metrics_view, name="metrics"),
     path("favicon.ico", favicon),
     # The admin's own login form would skip the lockout and the second factor.
     path("admin/login/", admin_login),

@@ -73,6 +73,11 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# Extras that are objects holding a whole request (Django logs `request=`): their text
+# is a path with its query, and nothing in them is worth a log line.
+_DROPPED = frozenset({"request", "server_time"})
+
+
 def _clean(value: object) -> object:
     if isinstance(value, str):
         return redact(value)
@@ -80,7 +85,10 @@ def _clean(value: object) -> object:
         return {k: _clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_clean(v) for v in value]
-    return value
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    # Any other object is written as its text, redacted like the rest.
+    return redact(str(value))
 
 
 class JsonFormatter(_BaseJsonFormatter):
@@ -98,4 +106,4 @@ class JsonFormatter(_BaseJsonFormatter):
         log_data.setdefault("request_id", getattr(record, "request_id", request_id.get()))
 
     def process_log_record(self, log_data):
-        return {k: _clean(v) for k, v in log_data.items()}
+        return {k: _clean(v) for k, v in log_data.items() if k not in _DROPPED}

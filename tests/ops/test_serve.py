@@ -101,6 +101,8 @@ def test_health_through_nginx_over_tls(served):
     assert b'"database": "ok"' in answer.read()
     # Django saw https (X-Forwarded-Proto): HSTS is set and there was no redirect loop.
     assert "max-age=31536000" in answer.headers["Strict-Transport-Security"]
+    # nginx's request id reached Django and came back.
+    assert re.fullmatch(r"[0-9a-f]{32}", answer.headers["X-Request-ID"])
 
 
 def test_plain_http_redirects_to_https(served):
