@@ -242,6 +242,36 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Photos on S3-compatible object storage (django-storages) instead of MEDIA_ROOT: a
+# private bucket, never a public URL. The views stream a photo after their access check
+# (cases/photos.py); the object is read with the application's own credentials.
+PHOTO_STORAGE = env_str("PHOTO_STORAGE", "filesystem")
+if PHOTO_STORAGE not in ("filesystem", "s3"):
+    raise ImproperlyConfigured(f"PHOTO_STORAGE={PHOTO_STORAGE!r}: use filesystem or s3.")
+if PHOTO_STORAGE == "s3":
+    if not env_str("S3_BUCKET"):
+        raise ImproperlyConfigured("PHOTO_STORAGE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL).")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            # Empty: AWS itself; otherwise the S3-compatible service's address.
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            # Objects get no ACL of their own: the bucket's (private) policy holds.
+            "default_acl": None,
+            # Names are generated and unique; never replace an existing object.
+            "file_overwrite": False,
+            # Should a URL ever be made (the admin), it is signed and short-lived.
+            "querystring_auth": True,
+            "querystring_expire": env_int("S3_URL_EXPIRE_SECONDS", 60),
+            "object_parameters": {"CacheControl": "private, no-store"},
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+        },
+    }
 
 # E-mail: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
