@@ -1,8 +1,11 @@
-"""Every request gets an id, in its log lines and in the `X-Request-ID` answer header.
+"""Every request gets an id, in its log lines (and `request.request_id`).
 
 nginx makes one (`$request_id`) and sends it; without a proxy the id is made here. A
 value from outside is used only when it looks like an id, so a client cannot write
-arbitrary text (or personal data) into our logs through the header.
+arbitrary text (or personal data) into our logs through the header. nginx also returns
+the id to the browser (`X-Request-ID`), so a person can quote it to support; Django does
+not add it, so that answers which must look the same (an unknown, an expired and a
+revoked status link) stay byte for byte the same.
 
 The id is set when the request starts and cleared when its answer is finished (Django's
 request_started / request_finished signals), not inside the middleware: Django writes
@@ -46,8 +49,6 @@ def request_id_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
             rid = _from_header(request.META.get("HTTP_X_REQUEST_ID", ""))
             request_id.set(rid)
         request.request_id = rid
-        response = get_response(request)
-        response["X-Request-ID"] = rid
-        return response
+        return get_response(request)
 
     return middleware

@@ -101,8 +101,14 @@ def test_health_through_nginx_over_tls(served):
     assert b'"database": "ok"' in answer.read()
     # Django saw https (X-Forwarded-Proto): HSTS is set and there was no redirect loop.
     assert "max-age=31536000" in answer.headers["Strict-Transport-Security"]
-    # nginx's request id reached Django and came back.
-    assert re.fullmatch(r"[0-9a-f]{32}", answer.headers["X-Request-ID"])
+    # nginx's request id, for the person to quote (the log lines carry it too).
+    rid = answer.headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", rid)
+    for _ in range(20):
+        if f"rid={rid}" in log_text(served):
+            break
+        time.sleep(0.25)
+    assert f"rid={rid}" in log_text(served), "gunicorn's access line has nginx's request id"
 
 
 def test_plain_http_redirects_to_https(served):
