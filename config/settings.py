@@ -308,6 +308,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Security. Production (DEBUG=false) gets everything `check --deploy` asks for.
 SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)
+# Prometheus and health probes ask gunicorn's own address in plain HTTP; nginx never
+# passes /metrics on, and every page a person uses is still redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$", r"^healthz$"]
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31_536_000 if SECURE else 0

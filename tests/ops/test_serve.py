@@ -43,13 +43,15 @@ def served():
         **{k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG")},
         "WOONRUST_VAR_DIR": str(var),
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
+        # Not the suite's broker db: these workers must not take the suite's tasks.
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/14",
         "CACHE_URL": "redis://127.0.0.1:6379/14",
         "SERVE_HTTPS_PORT": str(https),
         "SERVE_HTTP_PORT": str(http),
         "GUNICORN_BIND": f"127.0.0.1:{app}",
         "WEB_CONCURRENCY": "2",
         "SERVE_SEED": "false",
+        "METRICS_TOKEN": "scrape-token",
     }
     var.parent.mkdir(exist_ok=True)
     log = open(var.parent / f"{var.name}.log", "w+")  # noqa: SIM115 - closed in finally
@@ -130,6 +132,42 @@ def test_hashed_static_files_are_cached_for_a_year(served):
 
 def test_metrics_are_not_public(served):
     assert get(f"https://127.0.0.1:{served['https']}/metrics").status == 404
+
+
+def test_metrics_of_every_process_on_the_application_port(served):
+    """Prometheus scrapes gunicorn directly: the web workers' and the chase worker's
+    samples (beat's first sweep) add up in one answer."""
+    url = f"http://127.0.0.1:{served['app']}/metrics"
+    assert get(url, Host="127.0.0.1").status == 404  # no token
+    # A sweep now, as beat publishes one every minute.
+    published = subprocess.run(
+        [
+            str(ROOT / ".venv/bin/celery"),
+            "-A",
+            "config",
+            "call",
+            "cases.tasks.sweep",
+            "--queue",
+            "chase",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/14", "DEBUG": "true"},
+    )
+    assert published.returncode == 0, published.stderr
+    text = ""
+    for _ in range(60):
+        answer = get(url, Host="127.0.0.1", Authorization="Bearer scrape-token")
+        text = answer.read().decode() if answer.status == 200 else ""
+        if 'woonrust_sweeps_total{outcome="ok"}' in text:
+            break
+        time.sleep(0.5)
+    assert 'woonrust_sweeps_total{outcome="ok"}' in text, text[-1500:]
+    assert "woonrust_sweep_duration_seconds_count" in text
+    assert 'woonrust_http_requests_total{method="GET",status="200",view="healthz"}' in text
+    assert "woonrust_outbox_pending 0.0" in text
 
 
 def test_a_body_over_the_upload_limit_is_refused_before_it_is_read(served):
