@@ -1,5 +1,5 @@
 # Woonrust: `make run` starts everything on this machine, `make test` runs the whole suite.
-.PHONY: run test lint format messages bench-seed sync clean
+.PHONY: run serve test lint format messages bench-seed sync clean
 
 # uv fetches Python itself where it can; where it cannot, use an interpreter that is
 # already installed (pyenv or the system), 3.13 preferred.
@@ -32,6 +32,11 @@ run: .venv/.synced
 	@echo "  Ctrl-C stops the web server, the workers and the beat schedule together."
 	@echo ""
 	.venv/bin/honcho -f Procfile start
+
+# Production mode on this machine: PostgreSQL, Redis, gunicorn, the chase, mail and SMS
+# workers, one beat and nginx with TLS in front (deploy/serve says what it needs).
+serve: .venv/.synced
+	deploy/serve
 
 test: .venv/.synced
 	.venv/bin/ruff check .

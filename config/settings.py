@@ -68,6 +68,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (ops/request_id.py).
+    "ops.request_id.request_id_middleware",
+    # Requests and their duration per view, when METRICS_TOKEN is set (ops/metrics.py).
+    "ops.metrics.metrics_middleware",
     "django.middleware.security.SecurityMiddleware",
     # Control characters (400), upload size (413), Permissions-Policy, no-store.
     "ops.middleware.RequestGuardMiddleware",
@@ -118,6 +122,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A streaming replica for dashboards and exports (ops/replica.py), used only while it is
+# at most REPLICA_MAX_LAG_SECONDS behind; checked at most every REPLICA_CHECK_SECONDS.
+REPLICA_DATABASE_URL = env_str("REPLICA_DATABASE_URL")
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30)
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5)
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_DATABASE_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+    # A replica that does not answer must not hold a dashboard for long.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    # Tests see the replica as the primary (Django's test databases mirror).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["ops.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
@@ -238,6 +258,36 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Photos on S3-compatible object storage (django-storages) instead of MEDIA_ROOT: a
+# private bucket, never a public URL. The views stream a photo after their access check
+# (cases/photos.py); the object is read with the application's own credentials.
+PHOTO_STORAGE = env_str("PHOTO_STORAGE", "filesystem")
+if PHOTO_STORAGE not in ("filesystem", "s3"):
+    raise ImproperlyConfigured(f"PHOTO_STORAGE={PHOTO_STORAGE!r}: use filesystem or s3.")
+if PHOTO_STORAGE == "s3":
+    if not env_str("S3_BUCKET"):
+        raise ImproperlyConfigured("PHOTO_STORAGE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL).")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            # Empty: AWS itself; otherwise the S3-compatible service's address.
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            # Objects get no ACL of their own: the bucket's (private) policy holds.
+            "default_acl": None,
+            # Names are generated and unique; never replace an existing object.
+            "file_overwrite": False,
+            # Should a URL ever be made (the admin), it is signed and short-lived.
+            "querystring_auth": True,
+            "querystring_expire": env_int("S3_URL_EXPIRE_SECONDS", 60),
+            "object_parameters": {"CacheControl": "private, no-store"},
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+        },
+    }
 
 # E-mail: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -258,6 +308,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Security. Production (DEBUG=false) gets everything `check --deploy` asks for.
 SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)
+# Prometheus and health probes ask gunicorn's own address in plain HTTP; nginx never
+# passes /metrics on, and every page a person uses is still redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$", r"^healthz$"]
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31_536_000 if SECURE else 0
@@ -407,12 +460,24 @@ CHASE_TEST_DELAY_MS = env_int("CHASE_TEST_DELAY_MS", 0)
 # reaches a log line (request paths included). Django's own handlers are replaced here
 # (its console handler, and mail_admins, whose mails hold the request), so records of
 # `django.*` go through the root handler; runserver's lines keep their own format.
+# LOG_FORMAT=json writes one JSON object a line (time, level, logger, message,
+# request_id), for a log collector; the default is plain lines for `make run`.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use plain or json.")
+_console_format = "json" if LOG_FORMAT == "json" else "plain"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "ops.logs.RedactFilter"}},
+    # The redaction filter runs first, so the request id filter and every formatter
+    # after it see the clean message.
+    "filters": {
+        "redact": {"()": "ops.logs.RedactFilter"},
+        "request_id": {"()": "ops.logs.RequestIdFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "ops.logs.JsonFormatter"},
         "server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
@@ -420,11 +485,15 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": _console_format,
+            "filters": ["redact", "request_id"],
+        },
         "django.server": {
             "class": "logging.StreamHandler",
-            "formatter": "server",
-            "filters": ["redact"],
+            "formatter": "json" if LOG_FORMAT == "json" else "server",
+            "filters": ["redact", "request_id"],
         },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
@@ -434,3 +503,18 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# Error reporting (ops/sentry.py): only when SENTRY_DSN is set; never personal data.
+SENTRY_DSN = env_str("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")
+SENTRY_TRACES_SAMPLE_RATE = float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0"))
+if SENTRY_DSN:
+    from ops.sentry import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces=SENTRY_TRACES_SAMPLE_RATE)
+
+# Prometheus metrics (ops/metrics.py) at /metrics, only with `Authorization: Bearer
+# <METRICS_TOKEN>`; without a token the page does not exist. nginx never passes /metrics
+# on: the scraper asks gunicorn's own address. With several processes (gunicorn workers,
+# Celery) PROMETHEUS_MULTIPROC_DIR names the folder where their samples meet.
+METRICS_TOKEN = env_str("METRICS_TOKEN")

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import admin_login, e_mail_managed_by_administrators, home, sign_out_everywhere
+from ops.metrics import metrics_view
 from ops.views import favicon, healthz, live
 
 # Error pages in the site's look and language (ops/errors.py).
@@ -34,6 +35,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("healthz/ready", healthz, name="healthz_ready"),
     path("healthz/live", live, name="healthz_live"),
+    # Prometheus, with METRICS_TOKEN only (a 404 otherwise); nginx never passes it on.
+    path("metrics", metrics_view, name="metrics"),
     path("favicon.ico", favicon),
     # The admin's own login form would skip the lockout and the second factor.
     path("admin/login/", admin_login),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases.workdays import local
 from ops.formatting import money
+from ops.replica import rows_from_replica
 from ops.templates_bidi import neutralise_bidi
 
 
@@ -111,6 +112,9 @@ def _xlsx_cell(value: Any, sheet: Any) -> Any:
 
 def export(fmt: str, filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]):
     stamped = f"{filename}-{timezone.localdate():%Y%m%d}"
+    # Exports read many rows: from the replica when there is a fresh one, also while a
+    # CSV streams after the view returned.
+    rows = rows_from_replica(rows)
     if fmt == "xlsx":
         return xlsx_response(stamped, header, rows)
     return csv_response(stamped, header, rows)

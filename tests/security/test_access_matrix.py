@@ -375,6 +375,7 @@ ROUTES: dict[str, Entry] = {
     "healthz": public(),
     "healthz/ready": public(),
     "healthz/live": public(),
+    "metrics": public(),  # a 404 without METRICS_TOKEN's bearer header
     "favicon.ico": public(),
     # The phone app
     "m/": public(),
