@@ -43,3 +43,21 @@ def page(browser, live_server) -> Iterator:
     page.console_errors = errors
     yield page
     context.close()
+
+
+def sign_in_at(page, live_server, user, path: str) -> None:
+    """Open `path`, sign in on the page it sends to, with the authenticator app's code
+    when the person has one (office roles must), and wait until `path` is shown."""
+    from allauth.mfa.models import Authenticator
+
+    from tests.conftest import PASSWORD, totp_code
+
+    page.goto(f"{live_server.url}{path}")
+    page.get_by_label("E-mailadres").fill(user.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        page.wait_for_url(f"{live_server.url}/account/2fa/authenticate/")
+        page.get_by_label("Code").fill(totp_code(user))
+        page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"**{path.split('?')[0]}")

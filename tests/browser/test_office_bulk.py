@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import DamageClaim
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,11 +32,7 @@ def make_claim(world, days: int, text: str) -> DamageClaim:
 
 
 def sign_in(page, live_server, user) -> None:
-    page.goto(f"{live_server.url}/office/")
-    page.get_by_label("E-mailadres").fill(user.email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{live_server.url}/office/")
+    sign_in_at(page, live_server, user, "/office/")
 
 
 def test_bulk_assign_two_cases_on_first_load(page, live_server, world):

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import DamageClaim
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,11 +29,7 @@ def test_error_summary_takes_focus_after_a_refused_step(page, live_server, world
         next_chase_at=now + datetime.timedelta(days=1),
         resident_news_at=now,
     )
-    page.goto(f"{live_server.url}/office/claim/{claim.pk}/")
-    page.get_by_label("E-mailadres").fill(world.handler.email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"**/office/claim/{claim.pk}/")
+    sign_in_at(page, live_server, world.handler, f"/office/claim/{claim.pk}/")
     page.locator("summary").get_by_text("Toekennen", exact=True).click()
     form = page.locator("details[open] form")
     form.get_by_label("Reden van het besluit").fill("Schade door de werkzaamheden")
@@ -68,11 +64,7 @@ def test_photos_open_in_a_lightbox_by_keyboard(page, live_server, world):
     )
     for name in ("a", "b"):
         ClaimPhoto.objects.create(claim=claim, image=f"claims/{name}.jpg")
-    page.goto(f"{live_server.url}/office/claim/{claim.pk}/")
-    page.get_by_label("E-mailadres").fill(world.handler.email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"**/office/claim/{claim.pk}/")
+    sign_in_at(page, live_server, world.handler, f"/office/claim/{claim.pk}/")
     first = page.locator(".photos a").first
     first.focus()
     page.keyboard.press("Enter")
@@ -110,11 +102,7 @@ def test_the_case_prints_on_one_clean_a4(page, live_server, world):
         TimelineEvent.objects.create(
             dwelling=world.dwelling, claim=claim, kind="note", text=f"Notitie {n}"
         )
-    page.goto(f"{live_server.url}/office/claim/{claim.pk}/")
-    page.get_by_label("E-mailadres").fill(world.handler.email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"**/office/claim/{claim.pk}/")
+    sign_in_at(page, live_server, world.handler, f"/office/claim/{claim.pk}/")
     pdf = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
     assert len(pdf.pages) == 1
     text = pdf.pages[0].extract_text()
@@ -128,11 +116,7 @@ def test_care_needs_on_the_dwelling_page_by_keyboard(page, live_server, world):
     from residents.models import CareNeed
 
     CareNeed.objects.create(resident=world.resident, kind="mobility", note="Rolstoel")
-    page.goto(f"{live_server.url}/office/addresses/{world.dwelling.pk}/")
-    page.get_by_label("E-mailadres").fill(world.handler.email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"**/office/addresses/{world.dwelling.pk}/")
+    sign_in_at(page, live_server, world.handler, f"/office/addresses/{world.dwelling.pk}/")
     page.get_by_role("button", name="Zorgbehoefte tonen").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_text("Rolstoel")).to_be_visible()

@@ -15,6 +15,11 @@ from tests.foundation.helpers import database_url_of_tests, run_django
 CODE = """
 from django.conf import settings
 settings.ROOT_URLCONF = "tests.foundation.error_urls"
+# Production pages name hashed static files; this run has no collectstatic behind it.
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 from django.test import Client
 import sentry_sdk
 client = Client(raise_request_exception=False)
