@@ -1,7 +1,8 @@
 """Erasure of one resident on request (Art. 17 GDPR), at once and for good.
 
-The resident row stays, anonymised, so that what the dashboards count (cases, amounts,
-dates, states, satisfaction scores) and the care-need access log keep their meaning:
+The resident row stays, anonymised, and her cases stay without a resident, so that what
+the dashboards count (cases, amounts, dates, states, satisfaction scores) and the
+care-need access log keep their meaning:
 "user X saw the care needs of resident #7 on this date" still answers who looked, while
 nothing says who #7 was. Everything written about her goes: names and contact details,
 care needs, the free text of her cases and their timeline, photos (files and thumbnails,
@@ -55,9 +56,11 @@ def _pattern(needles: Iterable[str]) -> re.Pattern[str] | None:
     parts = []
     for needle in sorted(set(needles), key=len, reverse=True):
         if any(c.isdigit() for c in needle) and not any(c.isalpha() for c in needle):
-            # A phone number written with or without spaces and dashes.
-            digits = [re.escape(c) for c in needle if c.isdigit()]
-            parts.append(r"[\s-]*".join(digits))
+            # A phone number with or without spaces and dashes, and without its leading 0
+            # so that +31 6 ... and 0031 6 ... are found too.
+            digits = "".join(c for c in needle if c.isdigit()).lstrip("0")
+            if len(digits) >= 6:
+                parts.append(r"[\s-]*".join(digits))
         else:
             parts.append(r"\b" + re.escape(needle) + r"\b")
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
@@ -157,6 +160,11 @@ def resident_erase(*, resident: Resident, by: User, requested_by: str, reason: s
             entry.object_repr = _redact(entry.object_repr, pattern)
             entry.change_message = _redact(entry.change_message, pattern)
             entry.save(update_fields=["object_repr", "change_message"])
+
+        # Her cases stay (their numbers count) but no longer belong to anyone: the chase
+        # then neither writes to her nor asks staff to call her (recipients.of_resident).
+        for model in CASE_TEXTS:
+            model.objects.filter(resident=resident).update(resident=None)
 
         resident.first_name = ""
         resident.last_name = ERASED

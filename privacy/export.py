@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from mobile.models import care_needs_seen
 from residents.models import Resident
 
 from .collect import ResidentData, resident_data
@@ -89,5 +90,7 @@ def resident_export(*, resident: Resident, by: User, requested_by: str) -> bytes
             requested_by=requested_by,
             done_by=by,
         )
+        # The export shows her care needs to the officer: that look is logged like any.
+        care_needs_seen(by=by, residents=[resident], purpose="data export")
         with translation.override(resident.language):
             return build_zip(resident_data(resident))

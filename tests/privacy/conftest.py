@@ -85,7 +85,7 @@ def home(world, django_capture_on_commit_callbacks) -> Home:
             amount_claimed=Decimal("120.00"),
         )
         complaint = complaint_record(
-            dwelling=world.dwelling, by=by, resident=truus, description="Stof, bel 06 12345678"
+            dwelling=world.dwelling, by=by, resident=truus, description="Stof, bel +31 6 1234 5678"
         )
         promise = promise_record(
             dwelling=world.dwelling,
@@ -101,7 +101,11 @@ def home(world, django_capture_on_commit_callbacks) -> Home:
             damage_kind="wall",
             description="Scheur in de muur, Yilmaz",
         )
-        visit = visit_log(by=by, dwelling=world.dwelling, note="Truus Ağaoğlu thuis, alles goed")
+        visit = visit_log(
+            by=by,
+            dwelling=world.dwelling,
+            note="Truus Ağaoğlu thuis, alles goed; bel +31 6 1234 5678",
+        )
         claim_photo_add(claim=claim, by=by, photo=clean_photo(io.BytesIO(jpeg_with_gps((64, 48)))))
         claim_photo_add(
             claim=neighbour_claim, by=by, photo=clean_photo(io.BytesIO(jpeg_with_gps((48, 64))))
@@ -119,7 +123,7 @@ def home(world, django_capture_on_commit_callbacks) -> Home:
         neighbour_claim=neighbour_claim,
         visit=visit,
         link=link,
-        secrets=["Truus", "Ağaoğlu", "12345678", "truus.agaoglu@example.nl", link],
+        secrets=["Truus", "Ağaoğlu", "12345678", "1234 5678", "truus.agaoglu@example.nl", link],
         neighbour_secrets=[
             "Mehmet",
             "Yilmaz",

@@ -61,6 +61,7 @@ def test_erasure_after_her_care_needs_were_viewed_leaves_nothing_of_her(
     files = [Path(settings.MEDIA_ROOT) / f.name for p in photos for f in (p.image, p.thumbnail)]
     assert files and all(f.exists() for f in files)
     amount, status = home.claim.amount_claimed, home.claim.status
+    assert DamageClaim.objects.filter(dwelling=home.claim.dwelling).count() == 2
     seen = CareNeedAccess.objects.filter(resident=home.truus).count()
 
     client.force_login(officer)
@@ -87,7 +88,8 @@ def test_erasure_after_her_care_needs_were_viewed_leaves_nothing_of_her(
     # The statistics and the access log keep their numbers.
     home.claim.refresh_from_db()
     assert (home.claim.amount_claimed, home.claim.status) == (amount, status)
-    assert DamageClaim.objects.filter(resident=home.truus).count() == 1
+    assert DamageClaim.objects.filter(dwelling=home.claim.dwelling).count() == 2
+    assert home.claim.resident_id is None  # the chase no longer writes to her
     assert SatisfactionAnswer.objects.get(claim=home.claim).score == 8
     assert CareNeedAccess.objects.filter(resident=home.truus).count() == seen
     assert not CareNeed.objects.filter(resident=home.truus).exists()

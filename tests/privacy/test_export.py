@@ -70,8 +70,10 @@ def test_export_holds_every_row_about_her(client, world, officer, home):
         assert set(rows.values_list("pk", flat=True)) <= ids[SECTION_OF[key]], key
     assert ids["resident"] == {home.truus.pk}
     assert ids["care_needs"] and ids["claims"] and ids["messages"] and ids["care_need_access"]
-    # The export itself was recorded before it was built: it is listed in it.
+    # The export itself was recorded before it was built: it is listed in it, and so is
+    # the officer's look at her care needs.
     assert len(ids["privacy_requests"]) == 1
+    assert "data export" in {item["purpose"] for item in data["care_need_access"]}
 
     events = (
         TimelineEvent.objects.filter(claim__resident=home.truus)
