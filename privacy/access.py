@@ -20,7 +20,7 @@ from accounts.models import User
 from residents.models import Resident, ResidentQuerySet
 
 
-class PrivacyRequest(HttpRequest):
+class OfficerRequest(HttpRequest):
     user: User
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from mobile.models import CareNeedAccess
 
-from .access import PrivacyRequest as Request
+from .access import OfficerRequest as Request
 from .access import privacy_residents, privacy_view
 from .forms import AccessLogFilter
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .access import PrivacyRequest as Request
+from .access import OfficerRequest as Request
 from .access import get_resident, privacy_residents, privacy_view
 from .erase import is_erased, resident_erase
 from .export import resident_export
