@@ -69,6 +69,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         HANDLER = "handler", _("Back-office handler")
         MANAGER = "manager", _("Project manager")
         ADMINISTRATOR = "admin", _("Administrator")
+        # Answers residents' requests to see or erase their data (privacy/); sees no
+        # work queue, only residents of their organisation's projects on the privacy pages.
+        PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
 
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)

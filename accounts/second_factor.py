@@ -8,7 +8,12 @@ from django.conf import settings
 from .models import User
 
 # People who see many residents' cases or can change who sees what.
-REQUIRED_ROLES = (User.Role.HANDLER, User.Role.MANAGER, User.Role.ADMINISTRATOR)
+REQUIRED_ROLES = (
+    User.Role.HANDLER,
+    User.Role.MANAGER,
+    User.Role.ADMINISTRATOR,
+    User.Role.PRIVACY_OFFICER,
+)
 # Accounts made by `seed_demo --demo-users` for trying Woonrust out on one machine.
 DEMO_DOMAIN = "@demo.woonrust.nl"
 # Recovery codes alone are a fallback, not a second factor.

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "mobile",
     "office",
     "statuslink",
+    "privacy",
 ]
 
 MIDDLEWARE = [

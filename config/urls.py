@@ -30,6 +30,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("m/", include("mobile.urls", namespace="mobile")),
+    path("office/privacy/", include("privacy.urls", namespace="privacy")),
     path("office/", include("office.urls", namespace="office")),
     path("s/", include("statuslink.urls")),
     path("healthz", healthz, name="healthz"),

@@ -481,6 +481,23 @@ ROUTES: dict[str, Entry] = {
     "office/projects/<int:pk>/dashboard/export.<slug:fmt>": each(
         lambda s: [{"pk": s.project.pk, "fmt": f} for f in ("csv", "xlsx")]
     ),
+    # The privacy officer's pages: no role of the matrix may use them.
+    "office/privacy/": public(query={"q": "Visser"}),
+    "office/privacy/residents/<int:pk>/": of(lambda s: s.resident, care=True),
+    "office/privacy/residents/<int:pk>/export/": of(
+        lambda s: s.resident, form=lambda s: {"export-requested_by": "resident"}, care=True
+    ),
+    "office/privacy/residents/<int:pk>/erase/": of(
+        lambda s: s.resident,
+        form=lambda s: {
+            "erase-requested_by": "resident",
+            "erase-reason": "request",
+            "erase-confirm": "on",
+        },
+        care=True,
+    ),
+    "office/privacy/access/": public(query={"resident": "1"}),
+    "office/privacy/access.csv": public(),
     # The resident's status link: the token is the key, so a made-up one is tried.
     "s/<str:token>/": each(lambda s: [{"token": "A" * 43}], foreign=False),
     "s/<str:token>/answer/": each(
