@@ -5,6 +5,7 @@ from __future__ import annotations
 from .app import form_shell, offline, ping, service_worker, sign_out
 from .claims import claim_detail, photo, photo_thumbnail
 from .pages import care_needs, dwelling_detail, project_round, round_today
+from .promises import my_promises, promise_act, promise_detail
 from .record import claim_photos, submit
 
 __all__ = [
@@ -13,11 +14,14 @@ __all__ = [
     "claim_photos",
     "dwelling_detail",
     "form_shell",
+    "my_promises",
     "offline",
     "photo",
     "photo_thumbnail",
     "ping",
     "project_round",
+    "promise_act",
+    "promise_detail",
     "round_today",
     "service_worker",
     "sign_out",
