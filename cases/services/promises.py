@@ -1,7 +1,9 @@
 """Promises (toezeggingen): open → done, or cancelled with a reason.
 
-The chase reminds whoever made the promise on the due date (at opening time) and
-escalates to the project manager `promise_escalate_days` working days later.
+A promise is due at the end of its due date's working day (`step_due_at` is closing
+time), so one due today is not late the moment it is noted. The chase reminds whoever
+made the promise on the due date (at opening time) and escalates to the project
+manager `promise_escalate_days` working days later.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from residents.models import Resident
 
 from ..models import Promise, TimelineEvent
 from ..schedule import office
-from ..workdays import next_office_moment, start_of_day
+from ..workdays import local, next_office_moment, start_of_day
 from .base import Step, Transition, Who, change_state, create_case, require, transitions
 from .errors import InvalidInput
 
@@ -41,8 +43,13 @@ MAX_MOVE_AHEAD = datetime.timedelta(days=366)
 
 
 def _due_moment(step: Step, due_on: datetime.date) -> datetime.datetime:
-    opening = start_of_day(due_on, hour=step.policy.office_opens_hour)
-    return next_office_moment(opening, **office(step.policy))
+    """The end of the due date's working day (closing time; a weekend or holiday date
+    counts as the next working day). A promise due today is not late before then; the
+    chase still reminds at that day's opening (`schedule.reminder_due_at`)."""
+    opening = next_office_moment(
+        start_of_day(due_on, hour=step.policy.office_opens_hour), **office(step.policy)
+    )
+    return start_of_day(local(opening).date(), hour=step.policy.office_closes_hour)
 
 
 def promise_record(
