@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from cases.models import ClaimPhoto, DamageClaim, Promise
+from cases.models import ClaimPhoto, Complaint, DamageClaim, Promise
 from projects.models import Dwelling, Project, ProjectMember, ProjectQuerySet
 
 FIELD_ROLES = (ProjectMember.Role.SUPERVISOR, ProjectMember.Role.MANAGER)
@@ -111,3 +111,16 @@ def get_promise_for_field(user: User, pk: int) -> Promise:
     if promise is None:
         raise Http404
     return promise
+
+
+def get_complaint_for_field(user: User, pk: int) -> Complaint:
+    complaint = (
+        Complaint.objects.visible_to(user)
+        .filter(project__in=field_projects(user))
+        .select_related("dwelling", "resident", "handler")
+        .filter(pk=pk)
+        .first()
+    )
+    if complaint is None:
+        raise Http404
+    return complaint

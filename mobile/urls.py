@@ -17,6 +17,7 @@ urlpatterns = [
     path("d/<int:pk>/claim/", views.submit, {"kind": "claim"}, name="claim_new"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
     path("claims/<int:pk>/photos/", views.claim_photos, name="claim_photos"),
+    path("complaints/<int:pk>/", views.complaint_detail, name="complaint"),
     path("promises/", views.my_promises, name="promises"),
     path("promises/<int:pk>/", views.promise_detail, name="promise"),
     path("promises/<int:pk>/<slug:action>/", views.promise_act, name="promise_act"),

@@ -7,7 +7,7 @@ import pytest
 from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
 
-from cases.services import claim_report, promise_record
+from cases.services import claim_report, complaint_record, promise_record
 
 from .conftest import make_photo
 
@@ -24,6 +24,7 @@ MATRIX = {
     "mobile:claim_photos": ["post"],
     "mobile:photo": ["get"],
     "mobile:photo_thumb": ["get"],
+    "mobile:complaint": ["get"],
     "mobile:promise": ["get"],
     "mobile:promise_act": ["post"],
 }
@@ -59,6 +60,7 @@ def objects(world):
         description="Kit",
         due_on=timezone.localdate(),
     )
+    complaint = complaint_record(dwelling=world.dwelling, by=world.supervisor, description="Stof")
     return {
         "mobile:project": world.project.pk,
         "mobile:dwelling": world.dwelling.pk,
@@ -71,6 +73,7 @@ def objects(world):
         "mobile:claim_photos": claim.pk,
         "mobile:photo": photo.pk,
         "mobile:photo_thumb": photo.pk,
+        "mobile:complaint": complaint.pk,
         "mobile:promise": promise.pk,
         "mobile:promise_act": [promise.pk, "done"],
     }

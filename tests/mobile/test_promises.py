@@ -223,3 +223,23 @@ def test_english_on_request(client, world):
     world.supervisor.save()
     page = client.get(reverse("mobile:promises")).text
     assert "My promises" in page and "Due today" in page
+
+
+def test_open_cases_on_the_dwelling_page_open_a_case_view(client, world):
+    from cases.services import complaint_record
+
+    promise = _promise(world, 0, description="Kit")
+    complaint = complaint_record(
+        dwelling=world.dwelling, by=world.supervisor, description="Veel stof in de gang"
+    )
+    client.force_login(world.supervisor)
+    page = client.get(reverse("mobile:dwelling", args=[world.dwelling.pk])).text
+    assert reverse("mobile:promise", args=[promise.pk]) in page
+    assert reverse("mobile:complaint", args=[complaint.pk]) in page
+    view = client.get(reverse("mobile:complaint", args=[complaint.pk])).text
+    assert "Veel stof in de gang" in view and "Ontvangen" in view
+    assert "Wat er nu gebeurt" in view and "binnen is" in view
+    for who in ("other_supervisor", "handler", "other_admin"):
+        client.force_login(getattr(world, who))
+        response = client.get(reverse("mobile:complaint", args=[complaint.pk]))
+        assert response.status_code == 404 and "stof" not in response.text

@@ -418,6 +418,7 @@ ROUTES: dict[str, Entry] = {
     "m/claims/<int:pk>/photos/": of(lambda s: s.claim, form=phone(lambda s: {}, photo=True)),
     "m/photos/<int:pk>/": of(lambda s: s.photo),
     "m/photos/<int:pk>/thumb/": of(lambda s: s.photo),
+    "m/complaints/<int:pk>/": of(lambda s: s.complaint),
     "m/promises/": public(),
     "m/promises/<int:pk>/": of(lambda s: s.promise),
     "m/promises/<int:pk>/<slug:action>/": each(
