@@ -31,6 +31,11 @@ def test_mark_a_promise_done_offline_then_online(phone, live_server, world):
     page.get_by_role("link", name="Rijnstraat 12-A").click()
     page.wait_for_url(f"{live_server.url}/m/promises/{promise.pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Also on a small 360 px phone: nothing sticks out, the "done" button is a big target.
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    box = page.get_by_role("button", name="Klaar").bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 120
 
     page.context.set_offline(True)
     page.get_by_label("Notitie").fill("Vastgezet met twee schroeven")
