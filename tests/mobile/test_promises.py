@@ -4,14 +4,19 @@ address and timeline, and done / move / cancel as plain posts and through the ou
 from __future__ import annotations
 
 import datetime
+import threading
 import uuid
 
 import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Promise, TimelineEvent
 from cases.services import promise_record
+from cases.workdays import AMSTERDAM
 
 from .conftest import add_dwellings
 
@@ -243,3 +248,42 @@ def test_open_cases_on_the_dwelling_page_open_a_case_view(client, world):
         client.force_login(getattr(world, who))
         response = client.get(reverse("mobile:complaint", args=[complaint.pk]))
         assert response.status_code == 404 and "stof" not in response.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_identical_done_posts_at_once_make_one_transition(world):
+    promise = _promise(world, 0)
+    sid = str(uuid.uuid4())
+    url = reverse("mobile:promise_act", args=[promise.pk, "done"])
+    results: list[int] = []
+    barrier = threading.Barrier(10)
+
+    def send() -> None:
+        client = Client()
+        client.force_login(world.supervisor)
+        barrier.wait()
+        response = client.post(url, {"submission_id": sid}, headers={"X-Outbox": "1"})
+        results.append(response.status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert TimelineEvent.objects.filter(promise=promise, to_status="done").count() == 1
+    assert set(results) == {201}  # every replay is answered as a success, none refused
+
+
+def test_a_promise_due_today_is_not_overdue_on_the_address_page(client, world):
+    # Tuesday 10:00 in Amsterdam: noted for today, late only after closing time.
+    with time_machine.travel(datetime.datetime(2026, 6, 9, 10, tzinfo=AMSTERDAM), tick=False):
+        promise = _promise(world, 0, description="Kit vandaag")
+        client.force_login(world.supervisor)
+        page = client.get(reverse("mobile:dwelling", args=[world.dwelling.pk])).text
+        line = page[page.index(promise.number) :].split("</li>")[0]
+        assert "te laat" not in line
+    with time_machine.travel(datetime.datetime(2026, 6, 9, 18, 5, tzinfo=AMSTERDAM), tick=False):
+        page = client.get(reverse("mobile:dwelling", args=[world.dwelling.pk])).text
+        line = page[page.index(promise.number) :].split("</li>")[0]
+        assert "te laat" in line
