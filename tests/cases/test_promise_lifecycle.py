@@ -102,3 +102,21 @@ def test_a_promise_due_today_is_late_only_after_the_working_day(chase_world, clo
     assert local(moved.step_due_at) == ams(2026, 6, 12, 18)
     assert local(moved.next_chase_at) == ams(2026, 6, 12, 8)
     assert moved.reminders_sent == 0
+
+
+def test_promises_stored_at_opening_time_move_to_closing_time(chase_world):
+    import importlib
+
+    from django.apps import apps
+
+    promise = make_promise(chase_world)
+    Promise.objects.filter(pk=promise.pk).update(step_due_at=ams(2026, 6, 12, 8))
+    done = make_promise(chase_world, S.DONE, next_chase_at=None)
+    Promise.objects.filter(pk=done.pk).update(step_due_at=ams(2026, 6, 12, 8))
+    importlib.import_module("cases.migrations.0008_promise_due_at_closing").due_at_closing(
+        apps, None
+    )
+    promise.refresh_from_db()
+    done.refresh_from_db()
+    assert local(promise.step_due_at) == ams(2026, 6, 12, 18)
+    assert local(done.step_due_at) == ams(2026, 6, 12, 8)  # finished promises stay as they were
