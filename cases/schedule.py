@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from .models import ChasePolicy, Complaint, DamageClaim, Promise
 from .models.base import Case
-from .workdays import add_working_days, next_office_moment
+from .workdays import add_working_days, local, next_office_moment, start_of_day
 
 C = DamageClaim.Status
 K = Complaint.Status
@@ -121,6 +121,9 @@ def reminder_due_at(case: Case, policy: ChasePolicy) -> datetime.datetime | None
     if case.reminders_sent == 0 or case.last_reminder_at is None:
         # A step without a deadline (imported or hand-made data) is due since it began.
         due = case.step_due_at or case.status_changed_at
+        if isinstance(case, Promise) and case.step_due_at is not None:
+            # Due at the end of the day, reminded at its start: still time to keep it.
+            due = start_of_day(local(case.step_due_at).date(), hour=policy.office_opens_hour)
         return next_office_moment(due, **office(policy))
     return in_working_days(case.last_reminder_at, ladder(case, policy).cadence_days, policy)
 

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from cases.models import ClaimPhoto, DamageClaim
+from cases.models import ClaimPhoto, Complaint, DamageClaim, Promise
 from projects.models import Dwelling, Project, ProjectMember, ProjectQuerySet
 
 FIELD_ROLES = (ProjectMember.Role.SUPERVISOR, ProjectMember.Role.MANAGER)
@@ -95,3 +95,32 @@ def get_photo_for_field(user: User, pk: int) -> ClaimPhoto:
     if photo is None:
         raise Http404
     return photo
+
+
+def promises_for_field(user: User) -> QuerySet[Promise]:
+    return Promise.objects.visible_to(user).filter(project__in=field_projects(user))
+
+
+def get_promise_for_field(user: User, pk: int) -> Promise:
+    promise = (
+        promises_for_field(user)
+        .select_related("dwelling", "project", "resident", "created_by", "handler")
+        .filter(pk=pk)
+        .first()
+    )
+    if promise is None:
+        raise Http404
+    return promise
+
+
+def get_complaint_for_field(user: User, pk: int) -> Complaint:
+    complaint = (
+        Complaint.objects.visible_to(user)
+        .filter(project__in=field_projects(user))
+        .select_related("dwelling", "resident", "handler")
+        .filter(pk=pk)
+        .first()
+    )
+    if complaint is None:
+        raise Http404
+    return complaint

@@ -37,6 +37,7 @@ def render(
     with translation.override(language or "nl"):
         context = resident.base_context(case)
         context["step"] = staff.step_label(case)
+        context["case_url"] = staff.case_url(case)
         context.update(extra or {})
         context = {key: _text(value) for key, value in context.items()}
         return RENDERERS[purpose](context)

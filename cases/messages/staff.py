@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,6 +39,19 @@ def step_label(case: Case) -> str:
     return str(_STEP.get((type(case), case.status), ""))
 
 
+_KINDS = {DamageClaim: "claim", Complaint: "complaint", Promise: "promise"}
+
+
+def case_url(case: Case) -> str:
+    """Where a reminder or escalation takes its reader: a promise opens on the phone (the
+    supervisor keeps it on site), a claim or complaint on its office page."""
+    if isinstance(case, Promise):
+        path = reverse("mobile:promise", args=[case.pk])
+    else:
+        path = reverse("office:case", kwargs={"kind": _KINDS[type(case)], "pk": case.pk})
+    return f"{settings.SITE_URL}{path}"
+
+
 def _body(*lines: str) -> str:
     return "\n\n".join(line for line in lines if line)
 
@@ -45,6 +60,7 @@ def reminder(c: dict[str, Any]) -> tuple[str, str]:
     return _("Reminder: %(number)s – %(step)s") % c, _body(
         _("%(number)s (%(address)s) is waiting for you: %(step)s.") % c,
         _("This was due on %(due)s. This is reminder %(round)s.") % c,
+        _("Open it: %(case_url)s") % c,
     )
 
 
@@ -53,6 +69,7 @@ def escalation(c: dict[str, Any]) -> tuple[str, str]:
         _("%(number)s (%(address)s) is stuck at: %(step)s.") % c,
         _("This was due on %(due)s and %(missed)s reminders have had no effect.") % c,
         _("Please make sure it moves on.") % c,
+        _("Open it: %(case_url)s") % c,
     )
 
 

@@ -42,7 +42,13 @@ from .complaints import (
     complaint_withdraw,
 )
 from .errors import IllegalTransition, InvalidInput, NotAllowed, TransitionRefused
-from .promises import PROMISE_TRANSITIONS, promise_cancel, promise_done, promise_record
+from .promises import (
+    PROMISE_TRANSITIONS,
+    promise_cancel,
+    promise_done,
+    promise_move,
+    promise_record,
+)
 
 __all__ = [
     "CLAIM_TRANSITIONS",
@@ -81,5 +87,6 @@ __all__ = [
     "complaint_withdraw",
     "promise_cancel",
     "promise_done",
+    "promise_move",
     "promise_record",
 ]

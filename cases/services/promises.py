@@ -1,24 +1,30 @@
 """Promises (toezeggingen): open → done, or cancelled with a reason.
 
-The chase reminds whoever made the promise on the due date (at opening time) and
-escalates to the project manager `promise_escalate_days` working days later.
+A promise is due at the end of its due date's working day (`step_due_at` is closing
+time), so one due today is not late the moment it is noted. The chase reminds whoever
+made the promise on the due date (at opening time) and escalates to the project
+manager `promise_escalate_days` working days later.
 """
 
 from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from projects.models import Dwelling
 from residents.models import Resident
 
-from ..models import Promise
+from ..models import Promise, TimelineEvent
 from ..schedule import office
-from ..workdays import next_office_moment, start_of_day
+from ..workdays import local, next_office_moment, start_of_day
 from .base import Step, Transition, Who, change_state, create_case, require, transitions
+from .errors import InvalidInput
 
 S = Promise.Status
 
@@ -28,9 +34,22 @@ PROMISE_TRANSITIONS = transitions(
 )
 
 
+# Moving the date keeps the promise open; a table of its own, so the office's list of
+# steps (done, cancel) stays as it is.
+MOVE_TRANSITIONS = transitions(
+    Transition("move", _("Move the date"), frozenset({S.OPEN}), S.OPEN, Who.RECORDER),
+)
+MAX_MOVE_AHEAD = datetime.timedelta(days=366)
+
+
 def _due_moment(step: Step, due_on: datetime.date) -> datetime.datetime:
-    opening = start_of_day(due_on, hour=step.policy.office_opens_hour)
-    return next_office_moment(opening, **office(step.policy))
+    """The end of the due date's working day (closing time; a weekend or holiday date
+    counts as the next working day). A promise due today is not late before then; the
+    chase still reminds at that day's opening (`schedule.reminder_due_at`)."""
+    opening = next_office_moment(
+        start_of_day(due_on, hour=step.policy.office_opens_hour), **office(step.policy)
+    )
+    return start_of_day(local(opening).date(), hour=step.policy.office_closes_hour)
 
 
 def promise_record(
@@ -63,21 +82,124 @@ def promise_record(
     )
 
 
-def promise_done(*, promise: Promise, by: User, note: str = "") -> Promise:
+def _once(
+    promise: Promise, by: User, submission_id: uuid.UUID | None, step: Callable[[], Promise]
+) -> Promise:
+    """Take `step` once per submission id: a replayed or double-tapped phone submission
+    finds the timeline event the first one wrote (under the row lock, so two at the same
+    time cannot both pass) and changes nothing."""
+    if submission_id is None:
+        return step()
+    with transaction.atomic():
+        Promise.objects.select_for_update().filter(pk=promise.pk).first()
+        earlier = (
+            TimelineEvent.objects.filter(
+                promise_id=promise.pk, data__submission_id=str(submission_id)
+            )
+            .values_list("actor_id", flat=True)
+            .first()
+        )
+        if (
+            earlier is None
+            and TimelineEvent.objects.filter(data__submission_id=str(submission_id)).exists()
+        ):
+            earlier = -1  # the id was used for another promise
+        if earlier is not None:
+            if earlier != by.pk:
+                raise InvalidInput(
+                    _("This form was already sent for something else. Check it and send again.")
+                )
+            promise.refresh_from_db()
+            return promise
+        return step()
+
+
+def _remember(step: Step, submission_id: uuid.UUID | None) -> None:
+    if submission_id is not None:
+        step.data["submission_id"] = str(submission_id)
+
+
+def promise_done(
+    *, promise: Promise, by: User, note: str = "", submission_id: uuid.UUID | None = None
+) -> Promise:
     def apply(step: Step) -> None:
         step.case.done_at = step.now
+        _remember(step, submission_id)
 
-    return change_state(
-        case=promise, by=by, table=PROMISE_TRANSITIONS, action="done", apply=apply, reason=note
+    return _once(
+        promise,
+        by,
+        submission_id,
+        lambda: change_state(
+            case=promise,
+            by=by,
+            table=PROMISE_TRANSITIONS,
+            action="done",
+            apply=apply,
+            reason=(note or "").strip(),
+        ),
     )
 
 
-def promise_cancel(*, promise: Promise, by: User, reason: str) -> Promise:
+def promise_cancel(
+    *, promise: Promise, by: User, reason: str, submission_id: uuid.UUID | None = None
+) -> Promise:
     reason = require(reason, field="reason", message=_("Say why the promise is cancelled."))
 
     def apply(step: Step) -> None:
         step.case.cancel_reason = reason
+        _remember(step, submission_id)
 
-    return change_state(
-        case=promise, by=by, table=PROMISE_TRANSITIONS, action="cancel", apply=apply, reason=reason
+    return _once(
+        promise,
+        by,
+        submission_id,
+        lambda: change_state(
+            case=promise,
+            by=by,
+            table=PROMISE_TRANSITIONS,
+            action="cancel",
+            apply=apply,
+            reason=reason,
+        ),
+    )
+
+
+def promise_move(
+    *,
+    promise: Promise,
+    by: User,
+    due_on: datetime.date | None,
+    reason: str,
+    submission_id: uuid.UUID | None = None,
+) -> Promise:
+    """Give an open promise a new date (and say why); the chase starts over from it."""
+    reason = require(reason, field="reason", message=_("Say why the date moves."))
+    today = timezone.localdate()
+    if due_on is None:
+        raise InvalidInput(_("Choose the new date."), field="due_on")
+    if due_on < today:
+        raise InvalidInput(_("The date has passed; choose today or later."), field="due_on")
+    if due_on > today + MAX_MOVE_AHEAD:
+        raise InvalidInput(_("Choose a date within a year."), field="due_on")
+
+    def apply(step: Step) -> None:
+        step.data["from"] = step.case.due_on.isoformat()
+        step.data["to"] = due_on.isoformat()
+        step.case.due_on = due_on
+        step.case.step_due_at = _due_moment(step, due_on)
+        _remember(step, submission_id)
+
+    return _once(
+        promise,
+        by,
+        submission_id,
+        lambda: change_state(
+            case=promise,
+            by=by,
+            table=MOVE_TRANSITIONS,
+            action="move",
+            apply=apply,
+            reason=reason,
+        ),
     )

@@ -15,6 +15,7 @@ from residents.models import CareNeed, Resident
 from ..access import get_dwelling_for_field, get_project_for_field, round_projects
 from ..http import MobileRequest, mobile_view
 from ..models import care_needs_seen
+from ..promises import counts as promise_counts
 from ..round import PAGE_SIZE, ROUND_SIZE, Today, needing_attention, search
 from ..timeline import Cursor, timeline
 
@@ -35,10 +36,11 @@ def round_today(request: MobileRequest) -> HttpResponse:
     for project in projects:
         homes = rounds.get(project.pk, [])
         sections.append({"project": project, "rows": homes[:shown], "needing": len(homes)})
+    promises = promise_counts(request.user, today.date) if field else None
     return render(
         request,
         "mobile/round.html",
-        {"sections": sections, "today": today.date},
+        {"sections": sections, "today": today.date, "promises": promises},
     )
 
 

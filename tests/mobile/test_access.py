@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
+from django.utils import timezone
 
-from cases.services import claim_report
+from cases.services import claim_report, complaint_record, promise_record
 
 from .conftest import make_photo
 
@@ -23,6 +24,9 @@ MATRIX = {
     "mobile:claim_photos": ["post"],
     "mobile:photo": ["get"],
     "mobile:photo_thumb": ["get"],
+    "mobile:complaint": ["get"],
+    "mobile:promise": ["get"],
+    "mobile:promise_act": ["post"],
 }
 OUTSIDERS = [
     "other_supervisor",  # another project, another organisation
@@ -50,6 +54,13 @@ def test_matrix_covers_every_url_with_an_id():
 def objects(world):
     claim = claim_report(dwelling=world.dwelling, by=world.supervisor, description="Kras")
     photo = make_photo(claim, world.supervisor)
+    promise = promise_record(
+        dwelling=world.dwelling,
+        by=world.supervisor,
+        description="Kit",
+        due_on=timezone.localdate(),
+    )
+    complaint = complaint_record(dwelling=world.dwelling, by=world.supervisor, description="Stof")
     return {
         "mobile:project": world.project.pk,
         "mobile:dwelling": world.dwelling.pk,
@@ -62,12 +73,16 @@ def objects(world):
         "mobile:claim_photos": claim.pk,
         "mobile:photo": photo.pk,
         "mobile:photo_thumb": photo.pk,
+        "mobile:complaint": complaint.pk,
+        "mobile:promise": promise.pk,
+        "mobile:promise_act": [promise.pk, "done"],
     }
 
 
 def _requests(objects):
     for name, methods in MATRIX.items():
-        url = reverse(name, args=[objects[name]])
+        args = objects[name] if isinstance(objects[name], list) else [objects[name]]
+        url = reverse(name, args=args)
         for method in methods:
             yield name, method, url
 

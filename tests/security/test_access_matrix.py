@@ -419,6 +419,19 @@ ROUTES: dict[str, Entry] = {
     "m/claims/<int:pk>/photos/": of(lambda s: s.claim, form=phone(lambda s: {}, photo=True)),
     "m/photos/<int:pk>/": of(lambda s: s.photo),
     "m/photos/<int:pk>/thumb/": of(lambda s: s.photo),
+    "m/complaints/<int:pk>/": of(lambda s: s.complaint),
+    "m/promises/": public(),
+    "m/promises/<int:pk>/": of(lambda s: s.promise),
+    "m/promises/<int:pk>/<slug:action>/": each(
+        lambda s: [{"pk": s.promise.pk, "action": a} for a in ("done", "move", "cancel")],
+        form=phone(
+            lambda s: {
+                "note": "Klaar",
+                "reason": "Regen",
+                "due_on": (timezone.localdate() + datetime.timedelta(days=2)).isoformat(),
+            }
+        ),
+    ),
     "m/offline/": public(),
     "m/forms/<slug:kind>/": each(
         lambda s: [{"kind": k} for k in ("visit", "promise", "complaint", "claim")],
