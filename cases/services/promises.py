@@ -82,12 +82,35 @@ def promise_record(
     )
 
 
-def _once(
-    promise: Promise, by: User, submission_id: uuid.UUID | None, step: Callable[[], Promise]
+def _step_once(
+    *,
+    promise: Promise,
+    by: User,
+    submission_id: uuid.UUID | None,
+    table: dict[str, Transition],
+    action: str,
+    apply: Callable[[Step], None],
+    reason: str,
 ) -> Promise:
-    """Take `step` once per submission id: a replayed or double-tapped phone submission
-    finds the timeline event the first one wrote (under the row lock, so two at the same
-    time cannot both pass) and changes nothing."""
+    """Take one step of the promise, once per phone submission: the step's timeline event
+    keeps the submission id, and a replay or double tap finds it (under the row lock, so
+    two at the same time cannot both pass) and changes nothing."""
+
+    def apply_and_remember(step: Step) -> None:
+        apply(step)
+        if submission_id is not None:
+            step.data["submission_id"] = str(submission_id)
+
+    def step() -> Promise:
+        return change_state(
+            case=promise,
+            by=by,
+            table=table,
+            action=action,
+            apply=apply_and_remember,
+            reason=reason,
+        )
+
     if submission_id is None:
         return step()
     with transaction.atomic():
@@ -99,11 +122,6 @@ def _once(
             .values_list("actor_id", flat=True)
             .first()
         )
-        if (
-            earlier is None
-            and TimelineEvent.objects.filter(data__submission_id=str(submission_id)).exists()
-        ):
-            earlier = -1  # the id was used for another promise
         if earlier is not None:
             if earlier != by.pk:
                 raise InvalidInput(
@@ -114,30 +132,20 @@ def _once(
         return step()
 
 
-def _remember(step: Step, submission_id: uuid.UUID | None) -> None:
-    if submission_id is not None:
-        step.data["submission_id"] = str(submission_id)
-
-
 def promise_done(
     *, promise: Promise, by: User, note: str = "", submission_id: uuid.UUID | None = None
 ) -> Promise:
     def apply(step: Step) -> None:
         step.case.done_at = step.now
-        _remember(step, submission_id)
 
-    return _once(
-        promise,
-        by,
-        submission_id,
-        lambda: change_state(
-            case=promise,
-            by=by,
-            table=PROMISE_TRANSITIONS,
-            action="done",
-            apply=apply,
-            reason=(note or "").strip(),
-        ),
+    return _step_once(
+        promise=promise,
+        by=by,
+        submission_id=submission_id,
+        table=PROMISE_TRANSITIONS,
+        action="done",
+        apply=apply,
+        reason=(note or "").strip(),
     )
 
 
@@ -148,20 +156,15 @@ def promise_cancel(
 
     def apply(step: Step) -> None:
         step.case.cancel_reason = reason
-        _remember(step, submission_id)
 
-    return _once(
-        promise,
-        by,
-        submission_id,
-        lambda: change_state(
-            case=promise,
-            by=by,
-            table=PROMISE_TRANSITIONS,
-            action="cancel",
-            apply=apply,
-            reason=reason,
-        ),
+    return _step_once(
+        promise=promise,
+        by=by,
+        submission_id=submission_id,
+        table=PROMISE_TRANSITIONS,
+        action="cancel",
+        apply=apply,
+        reason=reason,
     )
 
 
@@ -188,18 +191,13 @@ def promise_move(
         step.data["to"] = due_on.isoformat()
         step.case.due_on = due_on
         step.case.step_due_at = _due_moment(step, due_on)
-        _remember(step, submission_id)
 
-    return _once(
-        promise,
-        by,
-        submission_id,
-        lambda: change_state(
-            case=promise,
-            by=by,
-            table=MOVE_TRANSITIONS,
-            action="move",
-            apply=apply,
-            reason=reason,
-        ),
+    return _step_once(
+        promise=promise,
+        by=by,
+        submission_id=submission_id,
+        table=MOVE_TRANSITIONS,
+        action="move",
+        apply=apply,
+        reason=reason,
     )
