@@ -16,22 +16,13 @@ from .models import (
     Promise,
     TimelineEvent,
 )
+from .models.base import Case
 from .services.errors import TransitionRefused
 
 CASE_RAW_IDS = ["project", "dwelling", "resident", "handler", "created_by"]
 # State and chase bookkeeping change only through cases.services (which checks the
 # transition and records it); the admin shows them but cannot edit them.
-CHASE_READONLY = [
-    "status",
-    "status_changed_at",
-    "step_seq",
-    "step_due_at",
-    "next_chase_at",
-    "reminders_sent",
-    "escalation_level",
-    "last_reminder_at",
-    "resident_news_at",
-]
+CHASE_READONLY = list(Case.CHASE_FIELDS)
 
 
 # The link's hash and secret are never shown or edited; the link changes only through the
