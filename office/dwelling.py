@@ -12,7 +12,7 @@ from django.http import Http404
 
 from accounts.models import User
 from cases.models import Complaint, DamageClaim, Promise, TimelineEvent
-from mobile.models import CareNeedAccess
+from mobile.models import care_needs_seen
 from projects.models import Dwelling, ProjectMember
 from residents.models import CareNeed, Resident, Visit
 
@@ -102,7 +102,5 @@ def care_needs_read(user: User, dwelling: Dwelling) -> list[Resident]:
         )
         if r.care_needs.all()
     ]
-    CareNeedAccess.objects.bulk_create(
-        CareNeedAccess(user=user, resident=r, purpose=CARE_PURPOSE) for r in residents
-    )
+    care_needs_seen(by=user, residents=residents, purpose=CARE_PURPOSE)
     return residents
