@@ -1,7 +1,7 @@
 """A resident's data export (right of access, Art. 15 GDPR): one ZIP with a readable PDF,
 the same data as JSON, and her photos.
 
-The PDF embeds DejaVu Sans (privacy/fonts/, with its licence) so every name and
+The PDF embeds DejaVu Sans (office/fonts/, with its licence) so every name and
 note comes out as typed, whatever the alphabet.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -18,12 +17,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mobile.models import care_needs_seen
+from office.letter import FONT_DIR
 from residents.models import Resident
 
 from .collect import ResidentData, resident_data
 from .models import PrivacyRequest
 
-FONTS = Path(__file__).resolve().parent / "fonts"
+FONTS = FONT_DIR  # the letters' DejaVu Sans, vendored once in office/fonts/
 
 
 def render_pdf(data: ResidentData) -> bytes:
