@@ -32,6 +32,7 @@ from accounts.models import User
 from cases.models import DamageClaim, TimelineEvent
 from residents.models import CareNeed
 
+from . import search
 from .access import CASE_MODELS
 
 PAGE_SIZE = 50
@@ -193,17 +194,8 @@ def _search(q: str) -> tuple[Q, str | None]:
         if match.group(3):
             cond &= Q(dwelling__addition=match.group(3).upper())
         return cond, None
-    # The whole text as a street or surname ("van der Berg"), or every word somewhere
-    # ("Truus Jansen").
-    phrase = Q(dwelling__street__istartswith=q) | Q(resident__last_name__istartswith=q)
-    cond = Q()
-    for word in q.split()[:5]:
-        cond &= (
-            Q(dwelling__street__istartswith=word)
-            | Q(resident__last_name__istartswith=word)
-            | Q(resident__first_name__istartswith=word)
-        )
-    return phrase | cond, None
+    # Any part of a street, a full name or a description, accents ignored.
+    return search.words_matching(q), None
 
 
 def _after(sort: str, kind: str, cursor: Cursor) -> Q | None:

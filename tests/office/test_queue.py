@@ -109,6 +109,10 @@ def test_handler_and_project_filters(client, world, cases):
         ("de Boer", ["later_promise", "no_deadline_claim"]),
         ("Truus", ["late_claim", "late_promise", "soon_complaint"]),
         ("Henk", []),
+        # Any part of a street or name, case and accents ignored.
+        ("ijnstr", ["late_claim", "late_promise", "soon_complaint"]),
+        ("MAASSTRÄAT", ["later_promise", "no_deadline_claim"]),
+        ("boer", ["later_promise", "no_deadline_claim"]),
     ],
 )
 def test_search(client, world, cases, q, expected):

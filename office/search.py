@@ -1,0 +1,79 @@
+"""Accent- and case-blind substring search for the work queue.
+
+Both databases know one SQL function, `woonrust_fold(text)`: lower case without accents
+("Öztürk" → "ozturk"). On PostgreSQL it wraps `unaccent` and is declared IMMUTABLE (the
+migration `office/0001_search` creates it), so trigram GIN indexes on
+`woonrust_fold(column)` serve `LIKE '%…%'` at any size; on the embedded SQLite it is a
+Python function registered on every connection, and the same queries scan.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.db.backends.signals import connection_created
+from django.db.models import CharField, F, Func, Q, Value
+from django.db.models.lookups import Contains
+
+# Letters that carry no combining mark to strip, as PostgreSQL's unaccent folds them.
+_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe"})
+
+
+def fold(text: str | None) -> str | None:
+    """`text` in lower case without accents: the Python twin of SQL `woonrust_fold`."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
+
+
+class Fold(Func):
+    function = "woonrust_fold"
+    output_field = CharField()
+
+
+def _register_sqlite_fold(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("woonrust_fold", 1, fold, deterministic=True)
+
+
+connection_created.connect(_register_sqlite_fold)
+
+
+class FullName(Func):
+    """A resident's name as the index holds it: first_name || ' ' || last_name."""
+
+    template = "%(expressions)s"
+    arg_joiner = " || ' ' || "
+    output_field = CharField()
+
+    def __init__(self) -> None:
+        super().__init__(F("first_name"), F("last_name"))
+
+
+def _all_words(expression: F | Func, words: list[str]) -> Q:
+    """Every word occurs somewhere in the folded `expression`."""
+    cond = Q()
+    for word in words:
+        cond &= Q(Contains(Fold(expression), Fold(Value(word))))
+    return cond
+
+
+def words_matching(q: str) -> Q:
+    """Cases whose resident's full name, street or description holds every word of `q`
+    (at most five), accents and case ignored.
+
+    Names and streets are looked up in their own indexed tables; the case table is then
+    read through its foreign keys and its own description index.
+    """
+    from projects.models import Dwelling
+    from residents.models import Resident
+
+    words = q.split()[:5]
+    residents = Resident.objects.filter(_all_words(FullName(), words)).values("id")
+    dwellings = Dwelling.objects.filter(_all_words(F("street"), words)).values("id")
+    return (
+        Q(resident_id__in=residents)
+        | Q(dwelling_id__in=dwellings)
+        | _all_words(F("description"), words)
+    )
