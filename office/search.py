@@ -24,7 +24,7 @@ def fold(text: str | None) -> str | None:
     if text is None:
         return None
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class Fold(Func):
