@@ -285,12 +285,19 @@ def test_a_worker_killed_mid_sweep_loses_nothing_the_next_sweep_finishes(world, 
 
 
 REPORT_A_CLAIM = """
-import time, django
+import datetime, time, django
 django.setup()
 from django.db import transaction
 from cases.services import claim_report
 from projects.models import Dwelling
 from accounts.models import User
+# Warm up as a web process that has served requests would be: its URLconf, views and
+# working-day calendar loaded (a fresh process may also be compiling every module).
+from django.urls import get_resolver
+import kombu.transport.redis, cases.tasks
+from cases import workdays
+get_resolver().url_patterns
+workdays.add_working_days(datetime.datetime(2026, 6, 9, 10, tzinfo=datetime.UTC), 1)
 started = time.monotonic()
 dwelling = Dwelling.objects.get(pk={dwelling})
 with transaction.atomic():  # as a web request with ATOMIC_REQUESTS would
