@@ -29,7 +29,7 @@ logger = logging.getLogger("woonrust.signin")
 STARTED_KEY = "signin_started_at"
 SEEN_KEY = "signin_seen_at"
 FIELD_KEY = "signin_field"
-_SECOND_FACTOR_KEY = "signin_second_factor"
+SECOND_FACTOR_KEY = "signin_second_factor"
 # The idle clock is this precise (a share of the limit); a finer one would write the
 # session on nearly every page, which a phone on a weak signal pays for.
 _SEEN_RESOLUTION = 0.01
@@ -98,15 +98,15 @@ def second_factor_required(get_response: Callable[[HttpRequest], HttpResponse]):
         if not user.is_authenticated or request.path.startswith(_OPEN_PREFIXES):
             if request.method == "POST" and request.path.startswith("/account/2fa/"):
                 # An authenticator may just have been removed: look again next time.
-                request.session.pop(_SECOND_FACTOR_KEY, None)
+                request.session.pop(SECOND_FACTOR_KEY, None)
             return get_response(request)
-        if request.session.get(_SECOND_FACTOR_KEY) == user.pk:
+        if request.session.get(SECOND_FACTOR_KEY) == user.pk:
             return get_response(request)
         if not must_have_second_factor(user):
             return get_response(request)
         if not has_second_factor(user):
             return _to_set_up(request)
-        request.session[_SECOND_FACTOR_KEY] = user.pk
+        request.session[SECOND_FACTOR_KEY] = user.pk
         return get_response(request)
 
     return middleware

@@ -51,17 +51,16 @@ class FullName(Func):
         super().__init__(F("first_name"), F("last_name"))
 
 
-def _all_words(expression: F | Func, words: list[str]) -> Q:
-    """Every word occurs somewhere in the folded `expression`."""
-    cond = Q()
-    for word in words:
-        cond &= Q(Contains(Fold(expression), Fold(Value(word))))
-    return cond
+def _contains(expression: F | Func, word: str) -> Q:
+    """The folded `expression` holds the folded `word`. Django escapes LIKE's wildcards
+    in the folded value too, so "100%" is looked for as written."""
+    return Q(Contains(Fold(expression), Fold(Value(word))))
 
 
 def words_matching(q: str) -> Q:
-    """Cases whose resident's full name, street or description holds every word of `q`
-    (at most five), accents and case ignored.
+    """Cases where each word of `q` (at most five) occurs in the resident's full name, the
+    street or the description, accents and case ignored: "Veen", "Daan van der Veen",
+    "wittkade", "Jansen Merelstraat", "Ozturk lekkage".
 
     Names and streets are looked up in their own indexed tables; the case table is then
     read through its foreign keys and its own description index.
@@ -69,11 +68,13 @@ def words_matching(q: str) -> Q:
     from projects.models import Dwelling
     from residents.models import Resident
 
-    words = q.split()[:5]
-    residents = Resident.objects.filter(_all_words(FullName(), words)).values("id")
-    dwellings = Dwelling.objects.filter(_all_words(F("street"), words)).values("id")
-    return (
-        Q(resident_id__in=residents)
-        | Q(dwelling_id__in=dwellings)
-        | _all_words(F("description"), words)
-    )
+    cond = Q()
+    for word in q.split()[:5]:
+        residents = Resident.objects.filter(_contains(FullName(), word)).values("id")
+        dwellings = Dwelling.objects.filter(_contains(F("street"), word)).values("id")
+        cond &= (
+            Q(resident_id__in=residents)
+            | Q(dwelling_id__in=dwellings)
+            | _contains(F("description"), word)
+        )
+    return cond

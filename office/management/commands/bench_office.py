@@ -24,9 +24,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 
+from accounts.middleware import SECOND_FACTOR_KEY
 from accounts.models import User
 from cases.models import DamageClaim
 from projects.demo import DEMO_LOGINS
+from projects.models import Dwelling
 from residents.models import Resident
 
 
@@ -65,6 +67,11 @@ class Command(BaseCommand):
             raise CommandError(f"No user {options['user']}: seed demo data with --demo-users.")
         client = Client(HTTP_HOST="localhost")
         client.force_login(user)
+        # As if the person had confirmed their second factor at sign-in: the benchmark
+        # measures the pages, not the set-up the demo users have not done.
+        session = client.session
+        session[SECOND_FACTOR_KEY] = user.pk
+        session.save()
         first = client.get("/office/")
         if first.status_code != 200:
             raise CommandError(f"/office/ answered {first.status_code}")
@@ -85,11 +92,31 @@ class Command(BaseCommand):
             .first()
             or "1234 AB"
         )
+        street = (
+            Dwelling.objects.visible_to(user)
+            .order_by("pk")
+            .values_list("street", flat=True)
+            .first()
+            or "Rijnstraat"
+        )
+        description = (
+            DamageClaim.objects.visible_to(user)
+            .exclude(description="")
+            .order_by("pk")
+            .values_list("description", flat=True)
+            .first()
+            or "kras"
+        )
+        word = max(description.split(), key=len)
         pages = [
             ("queue, first page", "/office/", {}),
             ("queue, overdue claims", "/office/", {"kind": "claim", "overdue": "on"}),
             ("queue, next page", "/office/", None),
             ("search, surname", "/office/", {"q": surname}),
+            ("search, part of a street", "/office/", {"q": street[1:6]}),
+            ("search, description word", "/office/", {"q": word}),
+            ("search, name and street", "/office/", {"q": f"{surname} {street[:5]}"}),
+            ("search, nothing found", "/office/", {"q": "qzxwv"}),
             ("search, postcode", "/office/", {"q": postcode}),
             ("case page", f"/office/claim/{case.pk}/" if case else "/office/", {}),
             ("dashboard, all projects", "/office/dashboard/", {}),
@@ -100,7 +127,7 @@ class Command(BaseCommand):
             f"{claims:,} claims in the database; "
             f"{options['runs']} requests per page as {user.email}"
         )
-        self.stdout.write(f"{'page':<28} {'median ms':>10} {'p95 ms':>10}")
+        self.stdout.write(f"{'page':<30} {'median ms':>10} {'p95 ms':>10}")
         with override_settings(DEBUG=False):
             for name, url, query in pages:
                 if query is None:
@@ -117,5 +144,5 @@ class Command(BaseCommand):
                     if response.status_code != 200:
                         raise CommandError(f"{url} answered {response.status_code}")
                 self.stdout.write(
-                    f"{name:<28} {statistics.median(times):>10.1f} {percentile(times, 0.95):>10.1f}"
+                    f"{name:<30} {statistics.median(times):>10.1f} {percentile(times, 0.95):>10.1f}"
                 )
