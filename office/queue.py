@@ -268,7 +268,7 @@ def _branch(
         cond, only_kind = _search(filters.q)
         if only_kind is not None and only_kind != kind:
             return None
-        qs = qs.filter(cond)
+        qs = search.narrow(qs.filter(cond))
     if cursor is not None:
         after = _after(filters.sort, kind, cursor)
         if after is None:

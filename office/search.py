@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 
 from django.db.backends.signals import connection_created
-from django.db.models import CharField, F, Func, Q, Value
+from django.db.models import CharField, F, Func, Q, QuerySet, Value
 from django.db.models.lookups import Contains
 
 # Letters that carry no combining mark to strip, as PostgreSQL's unaccent folds them.
@@ -78,3 +78,21 @@ def words_matching(q: str) -> Q:
             | _contains(F("description"), word)
         )
     return cond
+
+
+# Up to this many matches a search is read as a list of ids first.
+SPARSE = 2000
+
+
+def narrow(qs: QuerySet) -> QuerySet:
+    """`qs` (one kind's searched cases) as the ids it matches, when they are few.
+
+    Sorted and cut, a rare match makes PostgreSQL walk the whole sort index of a large
+    table hoping to meet it; unsorted, the trigram, resident and address indexes find
+    every match at once. So: the matches first (one query), then the page among them.
+    Many matches are found soon enough by the walk itself, and stay a condition.
+    """
+    ids = list(qs.order_by().values_list("pk", flat=True)[: SPARSE + 1])
+    if len(ids) > SPARSE:
+        return qs
+    return qs.model.objects.filter(pk__in=ids)
