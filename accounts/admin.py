@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .admin_scope import ScopedModelAdmin, ScopedRelatedFilter
-from .models import Organisation, User
+from .models import Absence, Organisation, User
 
 # Only platform staff hand out rights or move people between organisations.
 RIGHTS_FIELDS = ["is_superuser", "is_staff", "groups", "user_permissions", "organisation"]
@@ -97,3 +97,12 @@ class AuthenticatorAdmin(ScopedModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@admin.register(Absence)
+class AbsenceAdmin(ScopedModelAdmin):
+    """An administrator sets cover for a colleague who could not (ill, suddenly away)."""
+
+    list_display = ["person", "deputy", "starts_on", "ends_on"]
+    date_hierarchy = "starts_on"
+    raw_id_fields = ["person", "deputy"]

@@ -34,7 +34,7 @@ from .models import Organisation, User
 DOMAIN_APPS = ["accounts", "projects", "residents", "cases", "mobile", "statuslink"]
 # What they may add or change there; everything else is view-only for them.
 EDITABLE = {
-    "accounts": ["user"],
+    "accounts": ["user", "absence"],
     "projects": ["project", "projectmember", "dwelling", "workwindow"],
     "residents": ["resident", "careneed"],
     "cases": ["chasepolicy"],
@@ -115,6 +115,7 @@ def _notifications(queryset: QuerySet, user: User) -> QuerySet:
 RULES: dict[str, Rule] = {
     "accounts.organisation": lambda qs, user: qs.filter(pk__in=_partner_organisations(user)),
     "accounts.user": _users,
+    "accounts.absence": _through("person", "accounts.user"),
     "projects.projectmember": _through("project", "projects.project"),
     "projects.workwindow": _through("dwelling", "projects.dwelling"),
     "residents.careneed": _care_needs,

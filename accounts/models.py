@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -133,3 +136,60 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_administrator(self) -> bool:
         return self.is_superuser or self.role == self.Role.ADMINISTRATOR
+
+
+class AbsenceQuerySet(models.QuerySet["Absence"]):
+    def on(self, day: datetime.date) -> AbsenceQuerySet:
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class Absence(models.Model):
+    """A person away from a date to a date (both included), and who covers for them:
+    while away, the chase's reminders and the call tasks go to the deputy."""
+
+    person = models.ForeignKey(
+        User, verbose_name=_("who is away"), on_delete=models.CASCADE, related_name="absences"
+    )
+    deputy = models.ForeignKey(
+        User, verbose_name=_("deputy"), on_delete=models.PROTECT, related_name="covers"
+    )
+    starts_on = models.DateField(_("away from"))
+    ends_on = models.DateField(_("away until"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = AbsenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["starts_on", "pk"]
+        indexes = [models.Index(fields=["ends_on", "starts_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="absence_ends_after"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(deputy=models.F("person")), name="absence_deputy_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.deputy} ({self.starts_on}–{self.ends_on})"
+
+    def clean(self) -> None:
+        super().clean()
+        person, deputy = getattr(self, "person", None), getattr(self, "deputy", None)
+        if person and deputy and person.organisation_id != deputy.organisation_id:
+            raise ValidationError({"deputy": _("A deputy works for the same organisation.")})
+
+    def projects_deputy_lacks(self) -> list:
+        """The person's projects whose team the deputy is not on: there the deputy gets
+        reminders for cases they cannot open until a manager adds them."""
+        from projects.models import Project
+
+        return list(
+            Project.objects.filter(members__user=self.person)
+            .exclude(members__user=self.deputy)
+            .distinct()
+            .order_by("name")
+        )

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from allauth.usersessions.models import UserSession
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .models import User
+from .forms import COVER_ROLES, AbsenceForm
+from .models import Absence, User
 
 
 @require_GET
@@ -46,3 +50,48 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponseRedirect:
 
 def e_mail_managed_by_administrators(request: HttpRequest) -> HttpResponse:
     raise Http404
+
+
+def _may_be_away(request: HttpRequest) -> None:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if request.user.role not in COVER_ROLES or request.user.organisation_id is None:
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def absence(request: HttpRequest) -> HttpResponse:
+    """My absences to come, and a new one: who covers, from a date to a date."""
+    _may_be_away(request)
+    form = AbsenceForm(request.POST or None, person=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request,
+            _("Saved. While you are away, %(deputy)s gets your reminders.")
+            % {"deputy": form.instance.deputy.get_full_name()},
+        )
+        return redirect("absence")
+    planned = (
+        Absence.objects.filter(person=request.user, ends_on__gte=timezone.localdate())
+        .select_related("deputy")
+        .order_by("starts_on")
+    )
+    context = {
+        "form": form,
+        "planned": [(a, a.projects_deputy_lacks()) for a in planned],
+        "covering": Absence.objects.on(timezone.localdate())
+        .filter(deputy=request.user)
+        .select_related("person"),
+    }
+    return render(request, "account/absence.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def absence_delete(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    _may_be_away(request)
+    get_object_or_404(Absence, pk=pk, person=request.user).delete()
+    messages.success(request, _("The absence is removed."))
+    return redirect("absence")

@@ -98,6 +98,9 @@ class Changes:
         reached = []
         for recipient in recipients:
             context = dict(extra or {})
+            if recipient.covering is not None:
+                context["away"] = recipient.covering.person.get_full_name()
+                context["away_until"] = recipient.covering.ends_on
             # Only the resident's own written message carries their status link: never a
             # staff message, never a call note on the timeline. The row keeps a
             # placeholder; delivery puts the link in (messages/link.py).

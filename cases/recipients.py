@@ -6,7 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from accounts.models import User
+from django.utils import timezone
+
+from accounts.models import Absence, User
 from projects.models import ProjectMember
 from residents.models import Resident
 
@@ -25,13 +27,15 @@ class Recipient:
     language: str
     user: User | None = None
     resident: Resident | None = None
+    # The person this message was meant for, when they are away and `user` covers.
+    covering: Absence | None = None
 
     @property
     def is_staff(self) -> bool:
         return self.user is not None
 
 
-def staff(user: User | None) -> Recipient | None:
+def staff(user: User | None, covering: Absence | None = None) -> Recipient | None:
     if user is None or not user.is_active or not user.email:
         return None
     return Recipient(
@@ -40,7 +44,41 @@ def staff(user: User | None) -> Recipient | None:
         to=user.email,
         language=user.language or "nl",
         user=user,
+        covering=covering,
     )
+
+
+# A deputy may be away too; their deputy covers, this many steps deep at most.
+COVER_DEPTH = 5
+
+
+def cover(user: User, absences: dict[int, Absence]) -> tuple[User, Absence | None]:
+    """Who acts for `user` given today's `absences` by person id: `user` when present;
+    else their deputy (or the deputy's deputy…), with the absence that sent it there.
+    A chain that returns to someone already passed, or a deputy who left, ends at the
+    last person who can act."""
+    first: Absence | None = None
+    seen = {user.pk}
+    person = user
+    for _step in range(COVER_DEPTH):
+        absence = absences.get(person.pk)
+        if absence is None or absence.deputy_id in seen or not absence.deputy.is_active:
+            break
+        first = first or absence
+        person = absence.deputy
+        seen.add(person.pk)
+    return person, first
+
+
+def absences_on(day) -> dict[int, Absence]:
+    """Today's absences by person id (few at any time: one query for a whole batch)."""
+    rows = Absence.objects.on(day).select_related("person", "deputy").order_by("starts_on", "pk")
+    return {a.person_id: a for a in rows}
+
+
+def covering(user: User, day=None) -> tuple[User, Absence | None]:
+    """`cover` for one person, reading the absences of `day` (default today)."""
+    return cover(user, absences_on(day or timezone.localdate()))
 
 
 def of_resident(resident: Resident) -> Recipient:
@@ -78,9 +116,10 @@ def of_expert(claim: DamageClaim) -> Recipient | None:
 class Teams:
     """Project team members by role, loaded once for a batch of cases."""
 
-    def __init__(self, project_ids: Iterable[int]) -> None:
+    def __init__(self, project_ids: Iterable[int], day=None) -> None:
         self._by: dict[tuple[int, str], list[User]] = defaultdict(list)
         self._admins: dict[int, list[User]] = {}
+        self.absences = absences_on(day or timezone.localdate())
         members = (
             ProjectMember.objects.filter(project_id__in=set(project_ids), user__is_active=True)
             .select_related("user")
@@ -106,11 +145,15 @@ class Teams:
         return self._admins[organisation_id]
 
 
-def _people(users: Iterable[User | None]) -> list[Recipient]:
+def _people(users: Iterable[User | None], teams: Teams) -> list[Recipient]:
+    """Each person, or whoever covers while they are away; everyone once."""
     seen: set[str] = set()
     result = []
     for user in users:
-        recipient = staff(user)
+        if user is None:
+            continue
+        acting, absence = cover(user, teams.absences)
+        recipient = staff(acting, absence)
         if recipient and recipient.label not in seen:
             seen.add(recipient.label)
             result.append(recipient)
@@ -123,30 +166,34 @@ def handlers(case: Case, teams: Teams) -> list[Recipient]:
     The case's own handler; without one, the project's handlers (for a stage 2
     complaint, except the stage 1 handler); without those, the project manager(s).
     """
-    own = _people([case.handler])
+    own = _people([case.handler], teams)
     if own:
         return own
     team = teams.of(case.project_id, ProjectMember.Role.HANDLER)
     if isinstance(case, Complaint) and case.stage == 2:
         team = [u for u in team if u.pk != case.stage_one_handler_id]
-    return _people(team) or managers(case, teams)
+    return _people(team, teams) or managers(case, teams)
 
 
 def promise_owner(promise: Promise, teams: Teams) -> list[Recipient]:
     """The person who made the promise (or its assigned handler)."""
-    return _people([promise.handler]) or _people([promise.created_by]) or handlers(promise, teams)
+    return (
+        _people([promise.handler], teams)
+        or _people([promise.created_by], teams)
+        or handlers(promise, teams)
+    )
 
 
 def managers(case: Case, teams: Teams) -> list[Recipient]:
-    return _people(teams.of(case.project_id, ProjectMember.Role.MANAGER))
+    return _people(teams.of(case.project_id, ProjectMember.Role.MANAGER), teams)
 
 
 def corporation_contact(case: Case, teams: Teams) -> list[Recipient]:
     """The top of the ladder: the project's corporation contact, or, when the project
     has none (or they cannot be written to), the corporation's administrators, so the
     last escalation never goes to nobody."""
-    contact = _people([case.project.corporation_contact])
-    return contact or _people(teams.administrators(case.project.corporation_id))
+    contact = _people([case.project.corporation_contact], teams)
+    return contact or _people(teams.administrators(case.project.corporation_id), teams)
 
 
 CASE_KINDS: dict[type[Case], str] = {

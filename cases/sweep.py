@@ -155,7 +155,7 @@ def _batch(
         if not cases:
             return 0
         policies = policies_for(c.project_id for c in cases)
-        teams = Teams(c.project_id for c in cases)
+        teams = Teams((c.project_id for c in cases), day=timezone.localdate(now))
         done: list[tuple[Case, Changes]] = []
         failed: list[int] = []
         for case in cases:

@@ -56,11 +56,19 @@ def _body(*lines: str) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
+def _cover(c: dict[str, Any]) -> str:
+    """Why a deputy gets a message meant for someone else."""
+    if not c.get("away"):
+        return ""
+    return _("You get this because %(away)s is away until %(away_until)s and you cover.") % c
+
+
 def reminder(c: dict[str, Any]) -> tuple[str, str]:
     return _("Reminder: %(number)s – %(step)s") % c, _body(
         _("%(number)s (%(address)s) is waiting for you: %(step)s.") % c,
         _("This was due on %(due)s. This is reminder %(round)s.") % c,
         _("Open it: %(case_url)s") % c,
+        _cover(c),
     )
 
 
@@ -70,6 +78,7 @@ def escalation(c: dict[str, Any]) -> tuple[str, str]:
         _("This was due on %(due)s and %(missed)s reminders have had no effect.") % c,
         _("Please make sure it moves on.") % c,
         _("Open it: %(case_url)s") % c,
+        _cover(c),
     )
 
 
@@ -95,6 +104,7 @@ def resident_replied(c: dict[str, Any]) -> tuple[str, str]:
         c["text"],
         _("Photos added: %(photos)s.") % c if c.get("photos") else "",
         _("The claim is being assessed again. Decide by %(date)s.") % c,
+        _cover(c),
     )
 
 

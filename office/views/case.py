@@ -17,6 +17,7 @@ from cases.models import ClaimPhoto, DamageClaim, Notification
 from cases.models.base import Case
 from cases.outbox import case_link
 from cases.photos import photo_response
+from cases.recipients import covering
 from cases.services import (
     IllegalTransition,
     NotAllowed,
@@ -104,9 +105,13 @@ def _page(
     labels = dict(type(case).Status.choices)
     for event in timeline:
         event.to_label = labels.get(event.to_status, event.to_status)
+    # The handler away today: whoever covers gets the reminders; the page says so.
+    acting, away = covering(case.handler) if case.handler else (None, None)
     context = {
         "kind": kind,
         "case": case,
+        "away": away,
+        "acting": acting,
         "now": timezone.now(),
         "actions": actions,
         "open_action": bound[0] if bound else "",

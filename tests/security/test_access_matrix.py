@@ -59,7 +59,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.admin_scope import administrators_group
-from accounts.models import User
+from accounts.models import Absence, User
 from cases.models import ChasePolicy, Notification, TimelineEvent
 from cases.photos import claim_photo_add, clean_photo
 from cases.services import claim_report, complaint_record
@@ -310,6 +310,27 @@ def case_actions(s: Side) -> list[dict]:
     ]
 
 
+def absence_of(s: Side) -> Absence | None:
+    """An absence of one of the other side's people, covered by a colleague of theirs."""
+    if s.handler is None:
+        return None
+    deputy = (
+        User.objects.filter(organisation_id=s.handler.organisation_id, is_active=True)
+        .exclude(pk=s.handler.pk)
+        .order_by("pk")
+        .first()
+    )
+    if deputy is None:
+        return None
+    absence, _ = Absence.objects.get_or_create(
+        person=s.handler,
+        deputy=deputy,
+        starts_on=datetime.date(2026, 12, 21),
+        ends_on=datetime.date(2026, 12, 24),
+    )
+    return absence
+
+
 def authenticator_of(s: Side) -> Authenticator | None:
     """A second factor of one of the other side's people (made by tests.conftest)."""
     return Authenticator.objects.filter(user=s.handler).first() if s.handler else None
@@ -356,6 +377,16 @@ ROUTES: dict[str, Entry] = {
     "account/login/code/confirm/": public(form={"code": "000000"}),
     "account/sessions/": public(form={"action": "end"}),
     "account/sessions/end-all/": public(),
+    # One's own absence: a deputy of the other side is not a choice.
+    "account/absence/": Entry(
+        form=lambda s: {
+            "starts_on": "2026-12-21",
+            "ends_on": "2026-12-24",
+            "deputy": s.handler.pk if s.handler else "",
+        },
+        foreign=False,
+    ),
+    "account/absence/<int:pk>/delete/": of(absence_of),
     "account/2fa/": public(),
     "account/2fa/authenticate/": public(form={"code": "000000"}),
     "account/2fa/reauthenticate/": public(form={"code": "000000"}),
@@ -558,6 +589,7 @@ ADMIN_OBJECTS: dict[str, Callable[[Side], models.Model | None]] = {
     "auth.group": lambda s: None,  # rights: platform staff only, tried as a changelist
     "accounts.organisation": lambda s: s.organisation,
     "accounts.user": lambda s: s.user,
+    "accounts.absence": absence_of,
     "projects.project": lambda s: s.project,
     "projects.projectmember": lambda s: s.member,
     "projects.dwelling": lambda s: s.dwelling,
@@ -843,7 +875,10 @@ def sides(world, settings, tmp_path) -> list[Side]:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SMS_BACKEND = "cases.sms.MemorySmsBackend"
     cache.clear()
-    yield [organisation_b(world), project_off_team(world)]
+    made = [organisation_b(world), project_off_team(world)]
+    for side in made:
+        absence_of(side)  # made before the requests, so none of them seems to change it
+    yield made
     cache.clear()  # the status link's rate limits
 
 
