@@ -212,7 +212,14 @@ def retention_report(policy: RetentionPolicy, now: datetime.datetime | None = No
     )
     report.photos = photos.count()
     report.files = photos.exclude(image="").count() + photos.exclude(thumbnail="").count()
-    report.messages = messages_due(policy, now).count()
+    at_addresses = (
+        Q(claim__dwelling__in=dwellings)
+        | Q(complaint__dwelling__in=dwellings)
+        | Q(promise__dwelling__in=dwellings)
+    )
+    report.messages = Notification.objects.filter(
+        Q(pk__in=messages_due(policy, now)) | at_addresses
+    ).count()
     return report
 
 
@@ -310,6 +317,8 @@ def retention_run(
             lambda p=policy: _messages_batch(messages_due(p, now), batch, counts), clock
         )
     complete &= _batches(lambda: _messages_batch(caseless_messages_due(now), batch, counts), clock)
+    # Normally deleted after each batch's commit already; what a storage error left.
+    files_delete_pending()
     complete &= not FileToDelete.objects.exists()
     run.counts = dict(counts)
     run.complete = complete
