@@ -1,6 +1,6 @@
 """`python manage.py bench_retention`: the retention job's speed on the seeded data.
 
-Ends enough projects of the first corporation (3 years ago) to cover `--dwellings`
+Ends enough projects (3 years ago) to cover `--dwellings`
 addresses, gives claims there `--photos` photo files (real JPEGs in a scratch folder),
 starts retention and runs it: prints the dry run's time, then residents, rows and files
 removed per second. For a scratch database only (bench/run): it changes the data.
@@ -20,7 +20,6 @@ from django.db.models import Count
 from django.utils import timezone
 from PIL import Image
 
-from accounts.models import Organisation
 from cases.models import ClaimPhoto, DamageClaim
 from privacy.models import RetentionPolicy
 from privacy.retention import retention_report, retention_run
@@ -44,18 +43,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options) -> None:
         settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-retention-")
-        corporation = Organisation.objects.filter(kind=Organisation.Kind.CORPORATION).first()
         ended_on = timezone.localdate() - datetime.timedelta(days=3 * 365)
         chosen, covered = [], 0
-        projects = (
-            Project.objects.filter(corporation=corporation)
-            .annotate(n=Count("dwellings"))
-            .order_by("pk")
-        )
-        for project in projects:
+        corporations = set()
+        for project in Project.objects.annotate(n=Count("dwellings")).order_by("pk"):
             if covered >= options["dwellings"]:
                 break
             chosen.append(project.pk)
+            corporations.add(project.corporation_id)
             covered += project.n
         Project.objects.filter(pk__in=chosen).update(
             starts_on=ended_on - datetime.timedelta(days=365), ends_on=ended_on
@@ -74,15 +69,19 @@ class Command(BaseCommand):
             f"  {len(chosen)} projects ended, {covered:,} addresses, {options['photos']:,} "
             f"photos written in {time.perf_counter() - started:.1f} s"
         )
-        policy, _ = RetentionPolicy.objects.get_or_create(corporation=corporation)
+        policies = [
+            RetentionPolicy.objects.get_or_create(corporation_id=pk)[0] for pk in corporations
+        ]
         started = time.perf_counter()
-        report = retention_report(policy)
+        reports = [retention_report(policy) for policy in policies]
         self.stdout.write(
             f"  dry run: {time.perf_counter() - started:.2f} s "
-            f"({report.residents:,} residents, {report.photos:,} photos, {report.files:,} files)"
+            f"({sum(r.residents for r in reports):,} residents, "
+            f"{sum(r.photos for r in reports):,} photos, {sum(r.files for r in reports):,} files)"
         )
-        policy.started_at = timezone.now()
-        policy.save()
+        RetentionPolicy.objects.filter(pk__in=[p.pk for p in policies]).update(
+            started_at=timezone.now()
+        )
         started = time.perf_counter()
         run = retention_run(budget=3600)
         seconds = time.perf_counter() - started
