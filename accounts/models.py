@@ -129,6 +129,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.first_name
 
+    def get_additional_data(self) -> dict:
+        """Kept with each audit-trail entry (ids only): whose privacy officer may read it."""
+        return {"organisation": self.organisation_id}
+
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()

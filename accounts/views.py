@@ -24,6 +24,8 @@ def home(request: HttpRequest) -> HttpResponseRedirect:
     # Supervisors work from the phone app; everyone else mostly from a desk.
     if request.user.role == User.Role.SUPERVISOR:
         return redirect("mobile:round")
+    if request.user.role == User.Role.PRIVACY_OFFICER:
+        return redirect("privacy:residents")
     return redirect("office:queue")
 
 

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "mobile",
     "office",
     "statuslink",
+    # The audit trail of edits to personal data (privacy/audit.py registers the models).
+    "auditlog",
     "privacy",
 ]
 
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # The audit trail's "who": the signed-in user of the request.
+    "auditlog.middleware.AuditlogMiddleware",
     # After authentication: an idle or too old session is ended before anything else,
     # then a person who must have a second factor is sent to set one up.
     "accounts.middleware.session_limits",
@@ -421,6 +425,7 @@ CELERY_TASK_ROUTES = {
     # Not on `chase`: it must run when the chase worker is what stopped.
     "ops.tasks.watchdog": {"queue": "deliver"},
 }
+RETENTION_INTERVAL_SECONDS = env_int("RETENTION_INTERVAL_SECONDS", 24 * 3600)
 # An interval in UTC, not a crontab in local time (those have daylight-saving bugs).
 # A sweep that waited longer than the interval is dropped: the next one does its work.
 # Tests only: a shorter interval, to run two beats against each other for many sweeps.
@@ -435,6 +440,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "ops.tasks.watchdog",
         "schedule": 60.0,
         "options": {"expires": 60},
+    },
+    # Daily; a run that waited longer than an hour is dropped, the next day's does its
+    # work (what is due stays due in the database).
+    "privacy-retention": {
+        "task": "privacy.tasks.retention",
+        "schedule": float(RETENTION_INTERVAL_SECONDS),
+        "options": {"expires": 3600},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -454,6 +466,17 @@ CHASE_SWEEP_BUDGET_SECONDS = env_int("CHASE_SWEEP_BUDGET_SECONDS", 120)
 # /healthz/ready fails, and platform staff get one e-mail, when no sweep has finished
 # for this many minutes (ops/watchdog.py).
 CHASE_STALE_MINUTES = env_int("CHASE_STALE_MINUTES", 10)
+# Retention (privacy/retention.py): addresses or rows per transaction, and how long one
+# run keeps taking batches (well inside CELERY_TASK_SOFT_TIME_LIMIT; the next run goes on).
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 200)
+RETENTION_BUDGET_SECONDS = env_int("RETENTION_BUDGET_SECONDS", 200)
+# The privacy officer is told (once per user per day) when one user has looked at the
+# care needs of more than this many residents in a day (privacy/alerts.py).
+CARE_READ_ALERT_LIMIT = env_int("CARE_READ_ALERT_LIMIT", 20)
+# The audit trail keeps no client address (auditlog would read it from an unchecked
+# X-Forwarded-For) and stores its changes as JSON.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_STORE_JSON_CHANGES = True
 # Tests only: a pause per case, to kill a worker in the middle of a sweep.
 CHASE_TEST_DELAY_MS = env_int("CHASE_TEST_DELAY_MS", 0)
 

@@ -49,3 +49,7 @@ def care_needs_seen(*, by: User, residents: Iterable[Resident], purpose: str) ->
     CareNeedAccess.objects.bulk_create(
         CareNeedAccess(user=by, resident=r, purpose=purpose) for r in residents
     )
+    # Unusually many in a day: the privacy officer is told (once per user per day).
+    from privacy.alerts import care_reads_check
+
+    care_reads_check(user=by)

@@ -13,11 +13,14 @@ a housemate's cases) keep their words but lose her name, number and address.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from auditlog.context import disable_auditlog
 from django.contrib.admin.models import LogEntry
 from django.db import transaction
 from django.db.models import Q
@@ -29,6 +32,8 @@ from residents.models import Resident, Visit
 from statuslink import tokens
 from statuslink.models import SatisfactionAnswer
 
+from .audit import audit_scrub
+from .files import files_of, files_queue
 from .models import PrivacyRequest
 
 log = logging.getLogger(__name__)
@@ -82,10 +87,33 @@ def _safe_data(data: Any) -> dict:
 
 
 def resident_erase(*, resident: Resident, by: User, requested_by: str, reason: str) -> None:
-    """Anonymise `resident` now. Files are deleted after the commit, so a failure
-    halfway leaves both the rows and the files as they were."""
+    """Anonymise `resident` now, and record who did it. Files are deleted after the
+    commit (privacy/files.py), so a failure halfway leaves both the rows and the files
+    as they were."""
     now = timezone.now()
     with transaction.atomic():
+        resident = anonymise(resident, now=now)
+        PrivacyRequest.objects.create(
+            kind=PrivacyRequest.Kind.ERASURE,
+            resident=resident,
+            resident_number=resident.pk,
+            requested_by=requested_by,
+            reason=reason,
+            done_by=by,
+            at=now,
+        )
+    log.info("resident %s erased by user %s", resident.pk, by.pk)
+
+
+def anonymise(resident: Resident, *, now: datetime.datetime, counts: Counter | None = None):
+    """Inside the caller's transaction: everything written about `resident` goes (see
+    the module docstring); returns her row, anonymised. Used by erasure on request and
+    by the retention job. `counts` (if given) is told what was removed.
+
+    The audit trail records no change made here (it would hold the old values); her
+    earlier entries in it are scrubbed instead (privacy/audit.py)."""
+    counts = counts if counts is not None else Counter()
+    with transaction.atomic(), disable_auditlog():
         resident = Resident.objects.select_for_update().get(pk=resident.pk)
         pattern = _pattern(_needles(resident))
         dwelling_id = resident.dwelling_id
@@ -104,6 +132,7 @@ def resident_erase(*, resident: Resident, by: User, requested_by: str, reason: s
                     changed += ["status_token", "status_link_secret", "status_link_revoked_at"]
                 case.save(update_fields=changed)
                 her_cases.append(case)
+        counts["cases"] += len(her_cases)
 
         claims = [c for c in her_cases if isinstance(c, DamageClaim)]
         on_her_cases = (
@@ -111,21 +140,26 @@ def resident_erase(*, resident: Resident, by: User, requested_by: str, reason: s
             | Q(complaint__in=[c for c in her_cases if isinstance(c, Complaint)])
             | Q(promise__in=[c for c in her_cases if isinstance(c, Promise)])
         )
-        for event in TimelineEvent.objects.filter(on_her_cases):
+        # One UPDATE for all of them, not one per event (retention does thousands).
+        events = list(TimelineEvent.objects.filter(on_her_cases).only("pk", "text", "data"))
+        for event in events:
             event.text = ERASED if event.text else ""
             event.data = _safe_data(event.data)
-            event.save(update_fields=["text", "data"])
+        TimelineEvent.objects.bulk_update(events, ["text", "data"], batch_size=500)
+        counts["timeline_events"] += len(events)
         # Texts at her address about others or the home: her name out, the rest kept.
         for event in TimelineEvent.objects.filter(dwelling_id=dwelling_id).exclude(on_her_cases):
             text = _redact(event.text, pattern)
             if text != event.text:
                 event.text = text
                 event.save(update_fields=["text"])
+                counts["timeline_events"] += 1
         for visit in Visit.objects.filter(dwelling_id=dwelling_id):
             note = _redact(visit.note, pattern)
             if note != visit.note:
                 visit.note = note
                 visit.save(update_fields=["note"])
+                counts["visit_notes"] += 1
         for model, fields in CASE_TEXTS.items():
             for case in model.objects.filter(dwelling_id=dwelling_id).exclude(resident=resident):
                 changed = []
@@ -140,7 +174,7 @@ def resident_erase(*, resident: Resident, by: User, requested_by: str, reason: s
         Notification.objects.filter(
             Q(recipient_resident=resident) | on_her_cases, status=Notification.Status.PENDING
         ).update(status=Notification.Status.CANCELLED)
-        Notification.objects.filter(recipient_resident=resident).update(
+        counts["messages"] += Notification.objects.filter(recipient_resident=resident).update(
             recipient_resident=None, to="", subject="", body="", provider_answer=""
         )
         # Messages about her cases to staff and experts quote her name and her case.
@@ -148,9 +182,14 @@ def resident_erase(*, resident: Resident, by: User, requested_by: str, reason: s
 
         SatisfactionAnswer.objects.filter(claim__in=claims).update(remark="")
         photos = list(ClaimPhoto.objects.filter(claim__in=claims))
-        files = [f.name for p in photos for f in (p.image, p.thumbnail) if f.name]
+        names = files_of(photos)
         ClaimPhoto.objects.filter(pk__in=[p.pk for p in photos]).delete()
+        files_queue(names)
+        counts["photos"] += len(photos)
+        counts["files"] += len(names)
+        care_needs = list(resident.care_needs.values_list("pk", flat=True))
         resident.care_needs.all().delete()
+        counts["care_needs"] += len(care_needs)
 
         # The admin's history names the rows it changed.
         for entry in LogEntry.objects.filter(
@@ -160,6 +199,7 @@ def resident_erase(*, resident: Resident, by: User, requested_by: str, reason: s
             entry.object_repr = _redact(entry.object_repr, pattern)
             entry.change_message = _redact(entry.change_message, pattern)
             entry.save(update_fields=["object_repr", "change_message"])
+        counts["audit_entries"] += audit_scrub(resident=resident, care_needs=care_needs)
 
         # Her cases stay (their numbers count) but no longer belong to anyone: the chase
         # then neither writes to her nor asks staff to call her (recipients.of_resident).
@@ -174,19 +214,8 @@ def resident_erase(*, resident: Resident, by: User, requested_by: str, reason: s
         resident.save(
             update_fields=["first_name", "last_name", "phone", "email", "non_essential_messages"]
         )
-        PrivacyRequest.objects.create(
-            kind=PrivacyRequest.Kind.ERASURE,
-            resident=resident,
-            resident_number=resident.pk,
-            requested_by=requested_by,
-            reason=reason,
-            done_by=by,
-            at=now,
-        )
-        if photos:
-            storage = photos[0].image.storage
-            transaction.on_commit(lambda: [storage.delete(name) for name in files])
-    log.info("resident %s erased by user %s", resident.pk, by.pk)
+        counts["residents"] += 1
+    return resident
 
 
 def is_erased(resident: Resident) -> bool:

@@ -196,6 +196,10 @@ class Dwelling(models.Model):
     def address(self) -> str:
         return f"{self.street} {self.house_number}"
 
+    def get_additional_data(self) -> dict:
+        """Kept with each audit-trail entry (ids only): whose privacy officer may read it."""
+        return {"project": self.project_id}
+
     def clean(self) -> None:
         super().clean()
         if self.postcode:

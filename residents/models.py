@@ -69,6 +69,10 @@ class Resident(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    def get_additional_data(self) -> dict:
+        """Kept with each audit-trail entry (ids only): whose privacy officer may read it."""
+        return {"project": self.dwelling.project_id}
+
 
 class CareNeed(models.Model):
     """Something the team must take into account with this resident.
@@ -102,6 +106,10 @@ class CareNeed(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    def get_additional_data(self) -> dict:
+        """Kept with each audit-trail entry: erasure finds her entries by `resident`."""
+        return {"resident": self.resident_id, "project": self.resident.dwelling.project_id}
 
 
 class VisitQuerySet(models.QuerySet["Visit"]):

@@ -32,6 +32,9 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(f"handler@{DEMO_DOMAIN}", User.Role.HANDLER, False, "Ruben Visser"),
     DemoLogin(f"manager@{DEMO_DOMAIN}", User.Role.MANAGER, True, "Els van Dijk"),
     DemoLogin(f"admin@{DEMO_DOMAIN}", User.Role.ADMINISTRATOR, False, "Joost Mulder"),
+    # The corporation's privacy officer: residents' requests, the care-need access log,
+    # the audit trail and retention (/office/privacy/).
+    DemoLogin(f"privacy@{DEMO_DOMAIN}", User.Role.PRIVACY_OFFICER, False, "Noor Bakker"),
 )
 
 

@@ -83,12 +83,14 @@ def test_platform_staff_see_both_organisations(client, world):
 # --- Foreign ids in a POST: the pickers offer only your own objects, the form too. ----
 
 # The care-need changelist: session, user, user and group permissions, the two counts
-# of the changelist, the page of care needs with their residents, the access log write.
-QUERIES_CARE_NEED_CHANGELIST = 8
+# of the changelist, the page of care needs with their residents, the access log write,
+# today's count of residents seen by this user (privacy/alerts.py).
+QUERIES_CARE_NEED_CHANGELIST = 9
 # The resident page: session, user, the resident, user and group permissions, its
 # dwelling (for the project), whether the user is on that project's team, the care-need
-# rows, the access log write, the dwelling for the raw-id label (found among the visible).
-QUERIES_RESIDENT_CHANGE = 10
+# rows, the access log write, today's count of residents seen (privacy/alerts.py), the
+# dwelling for the raw-id label (found among the visible).
+QUERIES_RESIDENT_CHANGE = 11
 
 MANAGEMENT = {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0"}
 
