@@ -387,12 +387,13 @@ ROUTES: dict[str, Entry] = {
     "account/login/code/confirm/": public(form={"code": "000000"}),
     "account/sessions/": public(form={"action": "end"}),
     "account/sessions/end-all/": public(),
-    # One's own absence: a deputy of the other side is not a choice.
+    # One's own absence: someone of another organisation is not a choice of deputy (a
+    # colleague off the team is: they work for the same organisation).
     "account/absence/": Entry(
         form=lambda s: {
             "starts_on": "2026-12-21",
             "ends_on": "2026-12-24",
-            "deputy": s.handler.pk if s.handler else "",
+            "deputy": s.handler.pk if s.handler and s.organisation else "",
         },
         foreign=False,
     ),
