@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from allauth.usersessions.models import UserSession
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from .forms import MessageSettingsForm
 from .models import User
 
 
@@ -46,3 +49,30 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponseRedirect:
 
 def e_mail_managed_by_administrators(request: HttpRequest) -> HttpResponse:
     raise Http404
+
+
+# Everyone the chase writes to; privacy officers get no chase messages.
+MESSAGE_ROLES = frozenset(
+    {User.Role.SUPERVISOR, User.Role.HANDLER, User.Role.MANAGER, User.Role.ADMINISTRATOR}
+)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def message_settings(request: HttpRequest) -> HttpResponse:
+    """My own choice, per channel, between each reminder at once and one morning digest."""
+    user = request.user
+    if not (user.is_superuser or user.role in MESSAGE_ROLES):
+        raise PermissionDenied
+    form = MessageSettingsForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        user.email_delivery = form.cleaned_data["email_delivery"]
+        user.sms_delivery = form.cleaned_data["sms_delivery"]
+        user.save(update_fields=["email_delivery", "sms_delivery"])
+        messages.success(request, _("Saved: this is how the reminders reach you from now on."))
+        return redirect("message_settings")
+    return render(
+        request,
+        "account/message_settings.html",
+        {"form": form, "has_phone": bool(user.phone), "section": "message_settings"},
+    )

@@ -25,22 +25,37 @@ class Recipient:
     language: str
     user: User | None = None
     resident: Resident | None = None
+    # The person reads this channel in their morning digest (cases/digest.py): their
+    # reminders are not sent one by one. Escalations are sent at once all the same.
+    digest: bool = False
 
     @property
     def is_staff(self) -> bool:
         return self.user is not None
 
 
-def staff(user: User | None) -> Recipient | None:
+def staff(user: User | None) -> list[Recipient]:
+    """A member of staff over every channel they receive the chase's messages on: e-mail
+    always, text messages when they chose them (and have a number)."""
     if user is None or not user.is_active or not user.email:
-        return None
-    return Recipient(
-        label=f"user-{user.pk}",
-        channel=Notification.Channel.EMAIL,
-        to=user.email,
-        language=user.language or "nl",
-        user=user,
-    )
+        return []
+    found = []
+    addresses = ((Notification.Channel.EMAIL, user.email), (Notification.Channel.SMS, user.phone))
+    for channel, to in addresses:
+        delivery = user.delivery(channel)
+        if delivery == User.Delivery.OFF or not to:
+            continue
+        found.append(
+            Recipient(
+                label=f"user-{user.pk}",
+                channel=channel,
+                to=to,
+                language=user.language or "nl",
+                user=user,
+                digest=delivery == User.Delivery.DIGEST,
+            )
+        )
+    return found
 
 
 def of_resident(resident: Resident) -> Recipient:
@@ -110,10 +125,10 @@ def _people(users: Iterable[User | None]) -> list[Recipient]:
     seen: set[str] = set()
     result = []
     for user in users:
-        recipient = staff(user)
-        if recipient and recipient.label not in seen:
-            seen.add(recipient.label)
-            result.append(recipient)
+        found = staff(user)
+        if found and found[0].label not in seen:
+            seen.add(found[0].label)
+            result += found
     return result
 
 

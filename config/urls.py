@@ -5,7 +5,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.views import admin_login, e_mail_managed_by_administrators, home, sign_out_everywhere
+from accounts.views import (
+    admin_login,
+    e_mail_managed_by_administrators,
+    home,
+    message_settings,
+    sign_out_everywhere,
+)
 from ops.metrics import metrics_view
 from ops.views import favicon, healthz, live
 
@@ -27,6 +33,7 @@ urlpatterns = [
     # Administrators manage e-mail addresses; allauth's own page would let people add some.
     path("account/email/", e_mail_managed_by_administrators),
     path("account/sessions/end-all/", sign_out_everywhere, name="sign_out_everywhere"),
+    path("account/messages/", message_settings, name="message_settings"),
     path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("m/", include("mobile.urls", namespace="mobile")),
