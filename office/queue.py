@@ -114,6 +114,8 @@ class Filters:
     care: bool = False
     q: str = ""
     sort: str = "due"
+    # An ageing bucket of the dashboard (0–3: working days since recorded, dashboard.py).
+    age: int | None = None
 
 
 @dataclass
@@ -235,6 +237,20 @@ def _ordering(sort: str, with_kind: bool = False) -> list[Any]:
     return [col, *kind, ident]
 
 
+def _age(bucket: int, now: datetime.datetime) -> Q:
+    """The cases of the dashboard's ageing bucket `bucket`, by the same cut-offs."""
+    from .dashboard import age_cutoffs
+
+    cutoffs = age_cutoffs(now)
+    cond = Q()
+    if bucket < len(cutoffs):
+        cond &= Q(created_at__lt=cutoffs[bucket - 1]) if bucket else Q()
+        cond &= Q(created_at__gte=cutoffs[bucket])
+    else:
+        cond &= Q(created_at__lt=cutoffs[-1])
+    return cond
+
+
 def _branch(
     kind: str,
     user: User,
@@ -260,6 +276,8 @@ def _branch(
         qs = qs.filter(handler_id=int(filters.handler))
     if filters.overdue:
         qs = qs.filter(step_due_at__lt=now)
+    if filters.age is not None:
+        qs = qs.filter(_age(filters.age, now))
     if filters.care:
         qs = qs.filter(
             Exists(CareNeed.objects.filter(resident__dwelling_id=OuterRef("dwelling_id")))
