@@ -49,8 +49,8 @@ def test_a_handler_on_the_digest_gets_one_morning_message_with_each_due_case(
     assert not Notification.objects.filter(recipient_user=anna, purpose="reminder").exists()
     reminders = TimelineEvent.objects.filter(claim=claim, kind=TimelineEvent.Kind.REMINDER_SENT)
     assert reminders.count() == 3
-    assert all("morning digest" in e.text for e in reminders)
-    assert reminders.first().data["digest"] == [f"user-{anna.pk}/email"]
+    assert all("in het ochtendoverzicht" in e.text for e in reminders)
+    assert all(e.data["digest"] == [f"user-{anna.pk}/email"] for e in reminders)
     # Two reminders missed: the manager is told at once, on digest or not.
     [escalation] = Notification.objects.filter(claim=claim, purpose="escalation")
     assert escalation.recipient_user == kees
