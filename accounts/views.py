@@ -64,7 +64,7 @@ def message_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_superuser or user.role in MESSAGE_ROLES):
         raise PermissionDenied
-    form = MessageSettingsForm(request.POST or None, user=user)
+    form = MessageSettingsForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         user.email_delivery = form.cleaned_data["email_delivery"]
         user.sms_delivery = form.cleaned_data["sms_delivery"]

@@ -356,6 +356,12 @@ ROUTES: dict[str, Entry] = {
     "account/login/code/confirm/": public(form={"code": "000000"}),
     "account/sessions/": public(form={"action": "end"}),
     "account/sessions/end-all/": public(),
+    # One's own message settings; a form naming someone else's account changes nothing
+    # (and "off" for e-mail is refused, so nobody's row changes here).
+    "account/messages/": Entry(
+        form=lambda s: {"user": s.handler.pk, "email_delivery": "off", "sms_delivery": "off"},
+        foreign=False,
+    ),
     "account/2fa/": public(),
     "account/2fa/authenticate/": public(form={"code": "000000"}),
     "account/2fa/reauthenticate/": public(form={"code": "000000"}),
@@ -442,6 +448,8 @@ ROUTES: dict[str, Entry] = {
     "m/sw.js": public(),
     # The back-office
     "office/": Entry(query=project_query, foreign=False),
+    # My work and the escalations of my projects: the other side's if the scope were wrong.
+    "office/mine/": public(),
     # Lists the failed messages of the other side too if the scope were wrong.
     "office/messages/failed/": public(),
     "office/addresses/<int:pk>/": of(lambda s: s.dwelling, care=True),
