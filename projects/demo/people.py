@@ -177,6 +177,10 @@ def ensure_demo_team(orgs: Organisations) -> DemoTeam:
         # who see every organisation's data.
         user.is_staff = login.role == User.Role.ADMINISTRATOR
         user.is_superuser = False
+        # The demo handler reads the chase's reminders in the morning digest (their
+        # role's default, chosen explicitly so "My messages" shows it as a choice).
+        if login.role == User.Role.HANDLER:
+            user.email_delivery = User.Delivery.DIGEST
         user.set_password(DEMO_PASSWORD)
         user.save()
         if user.is_staff:
