@@ -136,3 +136,30 @@ def test_a_supervisor_on_the_digest_by_text_message_is_sent_to_the_promise_list(
     assert note.channel == "sms" and note.to == "06 11112222"
     assert f"{SITE}/m/promises/" in note.body
     assert "1 zaak" in note.body
+
+
+def test_a_digest_held_up_past_its_day_is_not_sent_beside_the_next(chase_world, clock):
+    w = chase_world
+    w.handler.email_delivery = ""
+    w.handler.save(update_fields=["email_delivery"])
+    make_claim(w, handler=w.handler, step_due_at=ams(2026, 6, 8, 10))
+    send_digests(dispatch=False)
+    note = Notification.objects.get(purpose="digest")
+    clock.move_to(ams(2026, 6, 10, 9))  # the mail worker was down until the next morning
+    deliver_notifications([note.pk])
+    note.refresh_from_db()
+    assert note.status == "cancelled" and "earlier day" in note.provider_answer
+    assert not mail.outbox
+
+
+def test_escalations_to_managers_link_to_the_case(chase_world, clock, settings):
+    settings.SITE_URL = SITE
+    w = chase_world
+    claim = services.claim_report(dwelling=w.dwelling, by=w.supervisor, resident=w.resident)
+    run_chase_until(clock, ams(2026, 6, 23, 10, 30))
+    staff_notes = Notification.objects.filter(
+        claim=claim, purpose__in=["reminder", "escalation"]
+    ).select_related("recipient_user")
+    assert {n.purpose for n in staff_notes} == {"reminder", "escalation"}
+    for note in staff_notes:
+        assert f"{SITE}/office/claim/{claim.pk}/" in note.body, note.body
