@@ -34,6 +34,7 @@ from residents.models import CareNeed
 
 from . import search
 from .access import CASE_MODELS
+from .dashboard import age_cutoffs
 
 PAGE_SIZE = 50
 
@@ -238,16 +239,14 @@ def _ordering(sort: str, with_kind: bool = False) -> list[Any]:
 
 
 def _age(bucket: int, now: datetime.datetime) -> Q:
-    """The cases of the dashboard's ageing bucket `bucket`, by the same cut-offs."""
-    from .dashboard import age_cutoffs
-
+    """The cases of the dashboard's ageing bucket `bucket` (0 = the youngest), by the
+    dashboard's own cut-offs, so the queue shows exactly the cases it counts."""
     cutoffs = age_cutoffs(now)
-    cond = Q()
-    if bucket < len(cutoffs):
-        cond &= Q(created_at__lt=cutoffs[bucket - 1]) if bucket else Q()
-        cond &= Q(created_at__gte=cutoffs[bucket])
-    else:
-        cond &= Q(created_at__lt=cutoffs[-1])
+    if bucket >= len(cutoffs):
+        return Q(created_at__lt=cutoffs[-1])
+    cond = Q(created_at__gte=cutoffs[bucket])
+    if bucket:
+        cond &= Q(created_at__lt=cutoffs[bucket - 1])
     return cond
 
 
