@@ -163,3 +163,25 @@ def test_escalations_to_managers_link_to_the_case(chase_world, clock, settings):
     assert {n.purpose for n in staff_notes} == {"reminder", "escalation"}
     for note in staff_notes:
         assert f"{SITE}/office/claim/{claim.pk}/" in note.body, note.body
+
+
+def test_a_handler_who_chose_text_messages_gets_reminders_by_both(chase_world, clock, settings):
+    settings.SITE_URL = SITE
+    w = chase_world
+    anna = w.handler
+    anna.phone, anna.sms_delivery = "06 33334444", User.Delivery.IMMEDIATE
+    anna.save(update_fields=["phone", "sms_delivery"])
+    claim = services.claim_report(dwelling=w.dwelling, by=w.supervisor, resident=w.resident)
+    run_chase_until(clock, ams(2026, 6, 11, 10, 30))
+    reminders = Notification.objects.filter(claim=claim, purpose="reminder", recipient_user=anna)
+    assert sorted(reminders.values_list("channel", flat=True)) == ["email", "sms"]
+    sms = reminders.get(channel="sms")
+    assert sms.to == "06 33334444" and f"{SITE}/office/claim/{claim.pk}/" in sms.body
+    event = TimelineEvent.objects.get(claim=claim, kind=TimelineEvent.Kind.REMINDER_SENT)
+    assert event.text.count("Anna Bakker") == 1 and event.data["to"] == [f"user-{anna.pk}"]
+    # Other news to staff stays e-mail: the resident's own text is not sent by SMS.
+    services.claim_start_assessment(claim=claim, by=anna)
+    services.claim_ask_resident(claim=claim, by=anna, question="Foto?")
+    services.claim_resident_answered(claim=claim, by=None, note="Hier is de foto")
+    replied = Notification.objects.filter(claim=claim, purpose="resident_replied")
+    assert set(replied.values_list("channel", flat=True)) == {"email"}
