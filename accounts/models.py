@@ -95,6 +95,31 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=[("nl", "Nederlands"), ("en", "English")],
         default="nl",
     )
+
+    class Delivery(models.TextChoices):
+        """How the chase's messages to this person go out over one channel."""
+
+        OFF = "off", _("Not over this channel")
+        IMMEDIATE = "immediate", _("At once, one message each")
+        DIGEST = "digest", _("Together in one morning digest")
+
+    # Empty: the role's default (handlers get a morning digest, everyone else each
+    # message at once). E-mail cannot be switched off: the chase must reach somebody.
+    email_delivery = models.CharField(
+        _("messages by e-mail"),
+        max_length=10,
+        blank=True,
+        choices=[
+            (Delivery.IMMEDIATE.value, Delivery.IMMEDIATE.label),
+            (Delivery.DIGEST.value, Delivery.DIGEST.label),
+        ],
+    )
+    sms_delivery = models.CharField(
+        _("messages by text message"),
+        max_length=10,
+        choices=Delivery.choices,
+        default=Delivery.OFF,
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
         _("staff status"), default=False, help_text=_("May log in to the administration.")
@@ -136,6 +161,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def delivery(self, channel: str) -> str:
+        """How chase messages reach this person over `channel` ("email" or "sms"):
+        off, immediate or digest. Text messages need a phone number."""
+        if channel == "sms":
+            return self.sms_delivery if self.phone else self.Delivery.OFF
+        if self.email_delivery:
+            return self.email_delivery
+        return self.Delivery.DIGEST if self.role == self.Role.HANDLER else self.Delivery.IMMEDIATE
 
     @property
     def is_administrator(self) -> bool:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .forms import COVER_ROLES, AbsenceForm
+from .forms import COVER_ROLES, AbsenceForm, MessageSettingsForm
 from .models import Absence, User
 
 
@@ -61,6 +61,10 @@ def _may_be_away(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+# Everyone the chase writes to; privacy officers get no chase messages.
+MESSAGE_ROLES = frozenset(COVER_ROLES)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def absence(request: HttpRequest) -> HttpResponse:
@@ -97,3 +101,24 @@ def absence_delete(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     get_object_or_404(Absence, pk=pk, person=request.user).delete()
     messages.success(request, _("The absence is removed."))
     return redirect("absence")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def message_settings(request: HttpRequest) -> HttpResponse:
+    """My own choice, per channel, between each reminder at once and one morning digest."""
+    user = request.user
+    if not (user.is_superuser or user.role in MESSAGE_ROLES):
+        raise PermissionDenied
+    form = MessageSettingsForm(request.POST if request.method == "POST" else None, user=user)
+    if request.method == "POST" and form.is_valid():
+        user.email_delivery = form.cleaned_data["email_delivery"]
+        user.sms_delivery = form.cleaned_data["sms_delivery"]
+        user.save(update_fields=["email_delivery", "sms_delivery"])
+        messages.success(request, _("Saved: this is how the reminders reach you from now on."))
+        return redirect("message_settings")
+    return render(
+        request,
+        "account/message_settings.html",
+        {"form": form, "has_phone": bool(user.phone), "section": "message_settings"},
+    )

@@ -198,25 +198,34 @@ def _remind(
     level = max(case.escalation_level, decision.escalate_to or 0)
     due = case.step_due_at or decision.reminder_due
     recipients, purpose = _awaited(case, party, teams)
+    # Someone on the morning digest reads this reminder there (cases/digest.py lists
+    # every case due for them): no message of its own over that channel.
+    in_digest = [r for r in recipients if r.digest]
     reached = changes.tell(
         case,
         policy,
         purpose=purpose,
         what=f"reminder-{round_}",
         level=level,
-        recipients=recipients,
+        recipients=[r for r in recipients if not r.digest],
         extra={"due": due, "round": round_},
     )
     resident_told = any(r.resident is not None for r in recipients)
     if resident_told:
         case.resident_news_at = now
-    changes.event(
-        case,
-        TimelineEvent.Kind.REMINDER_SENT,
-        text=gettext("Reminder %(round)s to %(to)s")
-        % {"round": round_, "to": _names(recipients) or "—"},
-        data={"round": round_, "level": level, "to": [r.label for r in reached]},
-    )
+    text = gettext("Reminder %(round)s to %(to)s") % {
+        "round": round_,
+        "to": _names(recipients) or "—",
+    }
+    if in_digest and not reached:
+        text = gettext("Reminder %(round)s to %(to)s, in the morning digest") % {
+            "round": round_,
+            "to": _names(in_digest),
+        }
+    data = {"round": round_, "level": level, "to": list(dict.fromkeys(r.label for r in reached))}
+    if in_digest:
+        data["digest"] = sorted({f"{r.label}/{r.channel}" for r in in_digest})
+    changes.event(case, TimelineEvent.Kind.REMINDER_SENT, text=text, data=data)
     if decision.escalate_to is not None:
         rung = _rung(case, party, decision.escalate_to, teams)
         told = changes.tell(
@@ -232,7 +241,7 @@ def _remind(
             case,
             TimelineEvent.Kind.ESCALATED,
             text=gettext("Escalated to %(to)s") % {"to": _names(rung) or gettext("nobody")},
-            data={"level": decision.escalate_to, "to": [r.label for r in told]},
+            data={"level": decision.escalate_to, "to": list(dict.fromkeys(r.label for r in told))},
         )
         case.escalation_level = decision.escalate_to
     case.reminders_sent = round_
@@ -266,6 +275,6 @@ def _update_resident(
 
 
 def _names(recipients: list[Recipient]) -> str:
-    return ", ".join(
-        str(r.user) if r.user else str(r.resident) if r.resident else r.to for r in recipients
-    )
+    # One name per person, however many channels they are written on.
+    names = (str(r.user) if r.user else str(r.resident) if r.resident else r.to for r in recipients)
+    return ", ".join(dict.fromkeys(names))

@@ -24,7 +24,8 @@ back to the next office moment. "Still wants" depends on the purpose:
   while the case is open and still in the step they were written for (the `/s<step>/`
   in their key equals the case's `step_seq`);
 - news about a change (received, decided, withdrawn, settled …) is sent whatever
-  happened since: the resident is owed the news, and a later change brings its own.
+  happened since: the resident is owed the news, and a later change brings its own;
+- a morning digest (digest.py) goes out only on its own day.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from .models import ChasePolicy, Notification, TimelineEvent
 from .models.base import Case
 from .schedule import office
 from .sms import SmsRejected, get_sms_backend
-from .workdays import next_office_moment
+from .workdays import local, next_office_moment
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,9 @@ _STEP_IN_KEY = re.compile(r"/s(\d+)/")
 
 def why_not(note: Notification, case: Case | None, now: datetime.datetime) -> str:
     """Why this message must not go out now ("" when it may): see the module docstring."""
+    if note.purpose == "digest" and local(note.created_at).date() != local(now).date():
+        # Held up past its day (an outage, a backlog): today's digest says it all.
+        return "not sent: a digest of an earlier day"
     if case is None or note.purpose not in STEP_BOUND:
         return ""
     if not case.is_open:

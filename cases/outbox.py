@@ -49,6 +49,8 @@ REDISPATCH_LIMIT = 2000
 # carries; a small chunk keeps that off a 10,000-case sweep and keeps one task short
 # (well inside the task time limit even with a slow provider).
 DISPATCH_CHUNK = 25
+# What staff may get as a text message, when they chose text messages ("My messages").
+STAFF_SMS_PURPOSES = frozenset({"reminder", "escalation"})
 
 
 def message_key(case: Case, *, what: str, level: int, recipient: Recipient) -> str:
@@ -97,6 +99,14 @@ class Changes:
         """
         reached = []
         for recipient in recipients:
+            if (
+                recipient.is_staff
+                and recipient.channel == Notification.Channel.SMS
+                and purpose not in STAFF_SMS_PURPOSES
+            ):
+                # Staff chose text messages for the chase's reminders and escalations;
+                # other news to them (a resident's own text) goes by e-mail only.
+                continue
             context = dict(extra or {})
             if recipient.covering is not None:
                 context["away"] = recipient.covering.person.get_full_name()

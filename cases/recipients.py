@@ -29,23 +29,39 @@ class Recipient:
     resident: Resident | None = None
     # The person this message was meant for, when they are away and `user` covers.
     covering: Absence | None = None
+    # The person reads this channel in their morning digest (cases/digest.py): their
+    # reminders are not sent one by one. Escalations are sent at once all the same.
+    digest: bool = False
 
     @property
     def is_staff(self) -> bool:
         return self.user is not None
 
 
-def staff(user: User | None, covering: Absence | None = None) -> Recipient | None:
+def staff(user: User | None, covering: Absence | None = None) -> list[Recipient]:
+    """A member of staff over every channel they receive the chase's messages on: e-mail
+    always, text messages when they chose them (and have a number). `covering`: the
+    absence of the person they stand in for, when they get this as a deputy."""
     if user is None or not user.is_active or not user.email:
-        return None
-    return Recipient(
-        label=f"user-{user.pk}",
-        channel=Notification.Channel.EMAIL,
-        to=user.email,
-        language=user.language or "nl",
-        user=user,
-        covering=covering,
-    )
+        return []
+    found = []
+    addresses = ((Notification.Channel.EMAIL, user.email), (Notification.Channel.SMS, user.phone))
+    for channel, to in addresses:
+        delivery = user.delivery(channel)
+        if delivery == User.Delivery.OFF or not to:
+            continue
+        found.append(
+            Recipient(
+                label=f"user-{user.pk}",
+                channel=channel,
+                to=to,
+                language=user.language or "nl",
+                user=user,
+                digest=delivery == User.Delivery.DIGEST,
+                covering=covering,
+            )
+        )
+    return found
 
 
 # A deputy may be away too; their deputy covers, this many steps deep at most.
@@ -153,10 +169,10 @@ def _people(users: Iterable[User | None], teams: Teams) -> list[Recipient]:
         if user is None:
             continue
         acting, absence = cover(user, teams.absences)
-        recipient = staff(acting, absence)
-        if recipient and recipient.label not in seen:
-            seen.add(recipient.label)
-            result.append(recipient)
+        found = staff(acting, absence)
+        if found and found[0].label not in seen:
+            seen.add(found[0].label)
+            result += found
     return result
 
 

@@ -47,3 +47,15 @@ def deliver_notifications(notification_ids: list[int]) -> str:
             outcome = "error"
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+
+
+@shared_task(ignore_result=True)
+def morning_digest() -> str:
+    """Write today's digest for whoever has none yet (beat runs it every few minutes).
+    Safe to run twice or in parallel: one outbox row per person, channel and day."""
+    from .digest import send_digests
+
+    report = send_digests()
+    if report.written or report.empty:
+        logger.info("Morning digest: %s", report)
+    return str(report)

@@ -421,6 +421,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # neither the chase nor the other channel.
 CELERY_TASK_ROUTES = {
     "cases.tasks.sweep": {"queue": "chase"},
+    "cases.tasks.morning_digest": {"queue": "chase"},
     "cases.tasks.deliver_notifications": {"queue": "deliver"},
     # Not on `chase`: it must run when the chase worker is what stopped.
     "ops.tasks.watchdog": {"queue": "deliver"},
@@ -435,6 +436,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "cases.tasks.sweep",
         "schedule": float(CHASE_SWEEP_SECONDS),
         "options": {"expires": CHASE_SWEEP_SECONDS},
+    },
+    # Today's digests from office opening; every run after the first finds them written.
+    "morning-digest": {
+        "task": "cases.tasks.morning_digest",
+        "schedule": 60.0,
+        "options": {"expires": 60},
     },
     "chase-watchdog": {
         "task": "ops.tasks.watchdog",

@@ -11,6 +11,7 @@ from accounts.views import (
     admin_login,
     e_mail_managed_by_administrators,
     home,
+    message_settings,
     sign_out_everywhere,
 )
 from ops.metrics import metrics_view
@@ -36,6 +37,7 @@ urlpatterns = [
     path("account/sessions/end-all/", sign_out_everywhere, name="sign_out_everywhere"),
     path("account/absence/", absence, name="absence"),
     path("account/absence/<int:pk>/delete/", absence_delete, name="absence_delete"),
+    path("account/messages/", message_settings, name="message_settings"),
     path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("m/", include("mobile.urls", namespace="mobile")),

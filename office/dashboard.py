@@ -52,6 +52,8 @@ class Line:
     open: int = 0
     overdue: int = 0
     ages: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    # For a line of one kind and status: the queue's status filter, "<kind>:<status>".
+    status: str = ""
 
     def add(self, n: int, overdue: int, ages: list[int]) -> None:
         self.open += n
@@ -155,7 +157,9 @@ def build(projects: list[Project], now: datetime.datetime) -> Dashboard:
             line.by_kind[kind] += g["n"]
             total.add(g["n"], g["overdue"], ages)
             total.by_kind[kind] += g["n"]
-            status_lines.setdefault((kind, g["status"]), Line()).add(g["n"], g["overdue"], ages)
+            status_lines.setdefault((kind, g["status"]), Line(status=f"{kind}:{g['status']}")).add(
+                g["n"], g["overdue"], ages
+            )
     by_status = []
     for kind, model in CASE_MODELS.items():
         labels = dict(model.Status.choices)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 
 from .access import CASE_MODELS
+from .dashboard import AGE_LABELS
 from .queue import SORTS, Filters
 
 # The empty choice of a list, in words instead of Django's "---------".
@@ -50,6 +51,9 @@ class QueueForm(forms.Form):
     handler = forms.ChoiceField(label=_("Handler"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     care = forms.BooleanField(label=_("Residents with care needs"), required=False)
+    age = forms.TypedChoiceField(
+        label=_("Working days since recorded"), required=False, coerce=int, empty_value=None
+    )
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, data: Any, *, projects: list[Any], handlers: list[User]) -> None:
@@ -58,6 +62,7 @@ class QueueForm(forms.Form):
             (p.pk, p.name) for p in projects
         ]
         self.fields["status"].choices = status_choices()
+        self.fields["age"].choices = [("", _("Any age"))] + list(enumerate(AGE_LABELS))
         self.fields["handler"].choices = [
             ("", _("Anyone")),
             ("me", _("Me")),
@@ -79,6 +84,7 @@ class QueueForm(forms.Form):
             overdue=bool(data.get("overdue")),
             care=bool(data.get("care")),
             q=(data.get("q") or "").strip(),
+            age=data.get("age"),
             sort=sort if sort in SORTS else "due",
         )
 

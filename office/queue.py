@@ -34,6 +34,7 @@ from residents.models import CareNeed
 
 from . import search
 from .access import CASE_MODELS
+from .dashboard import age_cutoffs
 
 PAGE_SIZE = 50
 
@@ -114,6 +115,8 @@ class Filters:
     care: bool = False
     q: str = ""
     sort: str = "due"
+    # An ageing bucket of the dashboard (0–3: working days since recorded, dashboard.py).
+    age: int | None = None
 
 
 @dataclass
@@ -235,6 +238,18 @@ def _ordering(sort: str, with_kind: bool = False) -> list[Any]:
     return [col, *kind, ident]
 
 
+def _age(bucket: int, now: datetime.datetime) -> Q:
+    """The cases of the dashboard's ageing bucket `bucket` (0 = the youngest), by the
+    dashboard's own cut-offs, so the queue shows exactly the cases it counts."""
+    cutoffs = age_cutoffs(now)
+    if bucket >= len(cutoffs):
+        return Q(created_at__lt=cutoffs[-1])
+    cond = Q(created_at__gte=cutoffs[bucket])
+    if bucket:
+        cond &= Q(created_at__lt=cutoffs[bucket - 1])
+    return cond
+
+
 def _branch(
     kind: str,
     user: User,
@@ -260,6 +275,8 @@ def _branch(
         qs = qs.filter(handler_id=int(filters.handler))
     if filters.overdue:
         qs = qs.filter(step_due_at__lt=now)
+    if filters.age is not None:
+        qs = qs.filter(_age(filters.age, now))
     if filters.care:
         qs = qs.filter(
             Exists(CareNeed.objects.filter(resident__dwelling_id=OuterRef("dwelling_id")))

@@ -33,6 +33,7 @@ urlpatterns = [
     path("addresses/<int:pk>/care/", views.dwelling_care, name="dwelling_care"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("photos/<int:pk>/thumb/", views.photo, {"size": "thumb"}, name="photo_thumb"),
+    path("mine/", views.my_work, name="mine"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export.<slug:fmt>", views.dashboard_export, name="dashboard_export"),
     path("messages/failed/", views.failed_messages, name="failed_messages"),

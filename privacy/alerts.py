@@ -57,8 +57,9 @@ def care_reads_check(*, user: User, now: datetime.datetime | None = None) -> int
     ).exclude(pk=user.pk)
     rows = []
     for officer in officers:
-        recipient = staff(officer)
-        if recipient is None:
+        # By e-mail (always the first channel): the alert links to the access log.
+        recipient = next(iter(staff(officer)), None)
+        if recipient is None or recipient.channel != Notification.Channel.EMAIL:
             continue
         with translation.override(recipient.language):
             subject = _("Woonrust: unusually many care needs seen by %(user)s") % {

@@ -213,13 +213,24 @@ def world(db) -> World:
     )
     R = User.Role
     supervisor = make_user("uitvoerder@jansen.nl", contr, R.SUPERVISOR, full_name="Piet de Vries")
-    handler = make_user("behandelaar@woonstede.nl", corp, R.HANDLER, full_name="Anna Bakker")
+    # The handlers take each message at once (their role's default is the morning
+    # digest), so the chase tests can follow every reminder; tests/cases/test_digest.py
+    # puts Anna back on the default.
+    handler = make_user(
+        "behandelaar@woonstede.nl",
+        corp,
+        R.HANDLER,
+        full_name="Anna Bakker",
+        email_delivery=User.Delivery.IMMEDIATE,
+    )
     manager = make_user("pm@jansen.nl", contr, R.MANAGER, full_name="Kees Smit")
     corp_admin = make_user("beheer@woonstede.nl", corp, R.ADMINISTRATOR)
     contr_admin = make_user("beheer@jansen.nl", contr, R.ADMINISTRATOR)
     off_team = make_user("collega@jansen.nl", contr, R.SUPERVISOR)
     other_supervisor = make_user("uitvoerder@noord.nl", contr2, R.SUPERVISOR)
-    other_handler = make_user("behandelaar@eigenhaard.nl", corp2, R.HANDLER)
+    other_handler = make_user(
+        "behandelaar@eigenhaard.nl", corp2, R.HANDLER, email_delivery=User.Delivery.IMMEDIATE
+    )
     other_admin = make_user("beheer@eigenhaard.nl", corp2, R.ADMINISTRATOR)
     staff = make_user("staff@woonrust.nl", None, R.ADMINISTRATOR, is_staff=True, is_superuser=True)
     M = ProjectMember.Role

@@ -7,6 +7,7 @@ from .dashboards import dashboard, dashboard_export
 from .dwelling import dwelling_care, dwelling_detail
 from .exports import queue_export
 from .messages import failed_messages
+from .mine import my_work
 from .projects import project_import, project_list, project_new, project_setup
 from .queue import assign_bulk, queue
 
@@ -22,6 +23,7 @@ __all__ = [
     "dwelling_care",
     "dwelling_detail",
     "letter",
+    "my_work",
     "photo",
     "project_import",
     "project_list",

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from projects.models import Project
 
 from .. import dashboard as dash
 from ..access import OfficeRequest, get_project, office_projects, office_view
@@ -41,14 +45,50 @@ def _bars(
     return bars
 
 
-def _context(board: dash.Dashboard) -> dict[str, Any]:
+def queue_url(project: Project | None = None, **filters: Any) -> str:
+    """The work queue filtered to exactly the cases a dashboard figure counts."""
+    query = {"project": project.pk} if project is not None else {}
+    query.update({k: v for k, v in filters.items() if v is not None and v != ""})
+    return f"{reverse('office:queue')}?{urlencode(query)}" if query else reverse("office:queue")
+
+
+def _links(project: Project | None, status: str = "") -> dict[str, Any]:
+    """Where each figure of one line (everything, a kind and status, a project) leads."""
+    return {
+        "open": queue_url(project, status=status),
+        "overdue": queue_url(project, status=status, overdue="on"),
+        "ages": [queue_url(project, status=status, age=i) for i in range(len(dash.AGE_LABELS))],
+    }
+
+
+def _context(board: dash.Dashboard, project: Project | None = None) -> dict[str, Any]:
     status_bars = _bars(
         [(f"{kl}: {sl}", line.open) for _k, kl, sl, line in board.by_status], label_width=300
     )
+    for bar, (_k, _kl, _sl, line) in zip(status_bars, board.by_status, strict=True):
+        bar["url"] = queue_url(project, status=line.status)
     age_bars = _bars(
         list(zip(dash.AGE_LABELS, board.total.ages, strict=True)), label_width=70, late={3}
     )
+    total_links = _links(project)
+    for i, bar in enumerate(age_bars):
+        bar["url"] = total_links["ages"][i]
     return {
+        "links": {
+            **total_links,
+            **{kind: queue_url(project, kind=kind) for kind in ("claim", "complaint", "promise")},
+        },
+        "status_rows": [
+            {
+                "kind_label": kl,
+                "status_label": sl,
+                "line": line,
+                "links": (links := _links(project, line.status)),
+                "ages": list(zip(line.ages, links["ages"], strict=True)),
+            }
+            for _k, kl, sl, line in board.by_status
+        ],
+        "project_rows": [(p, _links(p.project)) for p in board.projects],
         "board": board,
         "chart_width": CHART_WIDTH,
         "status_bars": status_bars,
@@ -72,7 +112,7 @@ def _load(request: OfficeRequest, pk: int | None):
 @office_view
 def dashboard(request: OfficeRequest, pk: int | None = None) -> HttpResponse:
     project, board = _load(request, pk)
-    context = {"project": project, "section": "dashboard", **_context(board)}
+    context = {"project": project, "section": "dashboard", **_context(board, project)}
     return render(request, "office/dashboard.html", context)
 
 

@@ -18,7 +18,7 @@ from ..forms import BulkAssignForm, QueueForm
 from ..queue import Cursor, fetch
 from ..services import cases_assign
 
-FILTER_KEYS = ("q", "project", "kind", "status", "handler", "overdue", "care", "sort")
+FILTER_KEYS = ("q", "project", "kind", "status", "handler", "overdue", "care", "age", "sort")
 
 
 def filter_query(request: OfficeRequest, **extra: str) -> str:

@@ -27,6 +27,7 @@ from .people import (
     StaffPool,
     ensure_demo_team,
     ensure_organisations,
+    give_demo_handler_due_work,
     join_demo_projects,
 )
 
@@ -152,6 +153,7 @@ def seed(
     if demo is not None:
         # Projects of the demo pair from earlier runs get the demo people too.
         join_demo_projects(demo)
+        give_demo_handler_due_work(demo, now)
     for model in counted_after:
         counts[model] += model.objects.count() - before[model]
     return Report(rows=counts, seconds=time.monotonic() - started, demo=demo, workers=workers)

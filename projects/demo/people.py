@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import unicodedata
 from dataclasses import dataclass
 from random import Random
@@ -180,6 +181,10 @@ def ensure_demo_team(orgs: Organisations) -> DemoTeam:
         # who see every organisation's data.
         user.is_staff = login.role == User.Role.ADMINISTRATOR
         user.is_superuser = False
+        # The demo handler reads the chase's reminders in the morning digest (their
+        # role's default, chosen explicitly so "My messages" shows it as a choice).
+        if login.role == User.Role.HANDLER:
+            user.email_delivery = User.Delivery.DIGEST
         user.set_password(DEMO_PASSWORD)
         user.save()
         if user.is_staff:
@@ -253,3 +258,50 @@ def make_team(project: Project, rng: Random, staff: StaffPool, demo: DemoTeam | 
 def corporation_contact(corporation: Organisation, rng: Random, staff: StaffPool) -> User:
     """The last step of the escalation ladder: a manager at the corporation."""
     return rng.choice(staff.people(corporation, User.Role.MANAGER))
+
+
+DUE_WORK_DAYS_LATE = (1, 3, 6)
+
+
+def _working_days_before(now: datetime.datetime, days: int) -> datetime.datetime:
+    from cases.workdays import is_working_day, local
+
+    moment = now
+    while days:
+        moment -= datetime.timedelta(days=1)
+        days -= is_working_day(local(moment).date())
+    return moment
+
+
+def give_demo_handler_due_work(team: DemoTeam, now: datetime.datetime) -> int:
+    """A few open claims and a complaint of the demo pair, in a step that is the
+    handler's, given to the demo handler with their deadline passed some days ago, so
+    "Mijn werk" and the morning digest have something to show. Only when nothing is due
+    for them yet (a second run adds nothing). Returns how many cases it gave."""
+    from cases.models import Complaint, DamageClaim
+    from cases.work import STAFF_STEPS, due_for
+
+    if due_for(team.handler, now):
+        return 0
+    given = 0
+    pair = {"project__corporation": team.corporation, "project__contractor": team.contractor}
+    for model, n in ((DamageClaim, len(DUE_WORK_DAYS_LATE)), (Complaint, 1)):
+        ids = list(
+            model.objects.open()
+            .filter(status__in=STAFF_STEPS[model], **pair)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:n]
+        )
+        for pk, days in zip(ids, DUE_WORK_DAYS_LATE, strict=False):
+            # The chase's columns by update (a whole-row save leaves them alone): the
+            # next sweep reminds the handler, in the digest, from the first rung.
+            model.objects.filter(pk=pk).update(
+                handler=team.handler,
+                step_due_at=_working_days_before(now, days),
+                next_chase_at=now,
+                reminders_sent=0,
+                escalation_level=0,
+                last_reminder_at=None,
+            )
+            given += 1
+    return given

@@ -53,7 +53,7 @@ def test_a_dead_broker_fails_fast_for_the_web_request():
 
 def test_beat_runs_the_sweep_every_minute_on_a_utc_interval():
     assert app.conf.timezone == "UTC" and app.conf.enable_utc is True
-    assert set(settings.CELERY_BEAT_SCHEDULE) == {"chase-sweep", "chase-watchdog"}
+    assert set(settings.CELERY_BEAT_SCHEDULE) == {"chase-sweep", "chase-watchdog", "morning-digest"}
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert isinstance(entry["schedule"], float | int | datetime.timedelta)  # not a crontab
         assert schedule(entry["schedule"]).run_every == datetime.timedelta(seconds=60)

@@ -167,3 +167,20 @@ def test_only_ones_own_absence_can_be_removed_and_privacy_officers_have_none(
     assert client.get("/account/absence/").status_code == 403
     client.logout()
     assert client.get("/account/absence/").status_code == 302
+
+
+def test_the_deputys_work_and_digest_hold_the_cases_they_cover(chase_world, clock):
+    from cases import work
+
+    w = chase_world
+    deputy = make_user("bert@woonstede.nl", w.corporation, "handler", full_name="Bert Smit")
+    clock.move_to(ams(2026, 6, 3, 10))
+    claim = services.claim_report(dwelling=w.dwelling, by=w.supervisor, resident=w.resident)
+    services.case_assign(case=claim, by=w.manager, handler=w.handler)
+    tuesday = ams(2026, 6, 9, 12)
+    clock.move_to(tuesday)
+    assert [i.case for i in work.due_for(w.handler, tuesday)] == [claim]
+    assert work.due_for(deputy, tuesday) == []
+    away(w.handler, deputy, MONDAY, FRIDAY)
+    assert [i.case for i in work.due_for(deputy, tuesday)] == [claim]
+    assert work.due_for(w.handler, tuesday) == []

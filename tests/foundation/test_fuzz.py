@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from accounts.forms import MessageSettingsForm
 from cases.models import Complaint, DamageClaim, Promise
 from cases.services import allowed_actions
 from mobile.forms import ClaimForm, ComplaintForm, PhotoForm, PromiseForm, VisitForm
@@ -286,6 +287,13 @@ RESIDENT_AND_SIGN_IN_FORMS = [
         ("code",),
     ),
     Target("language switch", None, lambda ctx: "/i18n/setlang/", ("language", "next")),
+    Target(
+        "my message settings",
+        "supervisor",
+        lambda ctx: "/account/messages/",
+        fields_of(MessageSettingsForm),
+        lambda ctx: {"email_delivery": "digest", "sms_delivery": "off"},
+    ),
 ]
 
 QUEUE_PARAMS = (*fields_of(QueueForm), "after")

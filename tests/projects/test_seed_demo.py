@@ -13,8 +13,10 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from accounts.models import User
+from cases import work
 from cases.models import Complaint, DamageClaim, Promise, TimelineEvent
 from cases.schedule import next_chase_at, policies_for
 from projects import demo
@@ -209,6 +211,9 @@ def test_demo_users_are_idempotent_and_see_data(db, settings):
     handler = users.get(role=User.Role.HANDLER)
     assert DamageClaim.objects.visible_to(handler).exists()
     assert DamageClaim.objects.filter(handler=handler).exists()
+    # On the morning digest, with work due or overdue for it (and for "Mijn werk").
+    assert handler.delivery("email") == "digest" and handler.email_delivery == "digest"
+    assert work.due_for(handler, timezone.now())
 
 
 def test_password_is_reset_on_the_next_run(db, settings):

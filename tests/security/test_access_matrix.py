@@ -398,6 +398,12 @@ ROUTES: dict[str, Entry] = {
         foreign=False,
     ),
     "account/absence/<int:pk>/delete/": of(absence_of),
+    # One's own message settings; a form naming someone else's account changes nothing
+    # (and "off" for e-mail is refused, so nobody's row changes here).
+    "account/messages/": Entry(
+        form=lambda s: {"user": s.handler.pk, "email_delivery": "off", "sms_delivery": "off"},
+        foreign=False,
+    ),
     "account/2fa/": public(),
     "account/2fa/authenticate/": public(form={"code": "000000"}),
     "account/2fa/reauthenticate/": public(form={"code": "000000"}),
@@ -484,6 +490,8 @@ ROUTES: dict[str, Entry] = {
     "m/sw.js": public(),
     # The back-office
     "office/": Entry(query=project_query, foreign=False),
+    # My work and the escalations of my projects: the other side's if the scope were wrong.
+    "office/mine/": public(),
     # Lists the failed messages of the other side too if the scope were wrong.
     "office/messages/failed/": public(),
     "office/addresses/<int:pk>/": of(lambda s: s.dwelling, care=True),

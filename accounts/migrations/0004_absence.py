@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_alter_user_role'),
+        ('accounts', '0003_user_message_delivery'),
     ]
 
     operations = [
