@@ -132,10 +132,14 @@ def of_expert(claim: DamageClaim) -> Recipient | None:
 class Teams:
     """Project team members by role, loaded once for a batch of cases."""
 
-    def __init__(self, project_ids: Iterable[int], day=None) -> None:
+    def __init__(
+        self, project_ids: Iterable[int], day=None, absences: dict[int, Absence] | None = None
+    ) -> None:
         self._by: dict[tuple[int, str], list[User]] = defaultdict(list)
         self._admins: dict[int, list[User]] = {}
-        self.absences = absences_on(day or timezone.localdate())
+        if absences is None:
+            absences = absences_on(day or timezone.localdate())
+        self.absences = absences
         members = (
             ProjectMember.objects.filter(project_id__in=set(project_ids), user__is_active=True)
             .select_related("user")

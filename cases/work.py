@@ -101,7 +101,8 @@ def _visible(model: type[Case], user: User) -> QuerySet:
 def due_for(user: User, now: datetime.datetime) -> list[Item]:
     """Open cases whose step is this person's move and due by the end of today, most
     delayed first (a query per kind of case, one for the project teams)."""
-    until = end_of_day(now)
+    # After closing time, whatever fell due since is overdue: due by now at the latest.
+    until = max(end_of_day(now), now)
     day = local(now).date()
     # Whoever this person stands in for today: their work is this person's too.
     absences = absences_on(day)
@@ -123,7 +124,7 @@ def due_for(user: User, now: datetime.datetime) -> list[Item]:
         candidates += query
     if not candidates:
         return []
-    teams = Teams((c.project_id for c in candidates), day=day)
+    teams = Teams((c.project_id for c in candidates), absences=absences)
     items = []
     for case in candidates:
         whom = promise_owner(case, teams) if isinstance(case, Promise) else handlers(case, teams)

@@ -26,7 +26,13 @@ FRIDAY = datetime.date(2026, 6, 12)
 
 def test_a_deputy_gets_the_reminders_while_the_handler_is_away(chase_world, clock, people):
     w = chase_world
-    deputy = make_user("bert@woonstede.nl", w.corporation, "handler", full_name="Bert Smit")
+    deputy = make_user(
+        "bert@woonstede.nl",
+        w.corporation,
+        "handler",
+        full_name="Bert Smit",
+        email_delivery="immediate",
+    )
     away(w.handler, deputy, MONDAY, FRIDAY)
     clock.move_to(ams(2026, 6, 3, 10))  # Wednesday before
     claim = services.claim_report(
@@ -171,9 +177,11 @@ def test_only_ones_own_absence_can_be_removed_and_privacy_officers_have_none(
 
 def test_the_deputys_work_and_digest_hold_the_cases_they_cover(chase_world, clock):
     from cases import work
+    from projects.models import ProjectMember
 
     w = chase_world
     deputy = make_user("bert@woonstede.nl", w.corporation, "handler", full_name="Bert Smit")
+    ProjectMember.objects.create(project=w.project, user=deputy, role="handler")
     clock.move_to(ams(2026, 6, 3, 10))
     claim = services.claim_report(dwelling=w.dwelling, by=w.supervisor, resident=w.resident)
     services.case_assign(case=claim, by=w.manager, handler=w.handler)

@@ -96,10 +96,10 @@ def test_query_count_does_not_grow_with_the_work(client, world, django_assert_nu
     client.get("/office/mine/")
 
     def count() -> None:
-        # 1 session, 2 user, 3-5 due candidates per kind, 6 the project teams (only
-        # when there are candidates), 7-9 escalated to me per kind, 10-12 escalations
-        # of my projects per kind
-        with django_assert_num_queries(12):
+        # 1 session, 2 user, 3 today's absences (whom I cover), 4-6 due candidates per
+        # kind, 7 the project teams (only when there are candidates), 8-10 escalated to
+        # me per kind, 11-13 escalations of my projects per kind
+        with django_assert_num_queries(13):
             assert client.get("/office/mine/").status_code == 200
 
     # The manager is reminded only for projects without handlers: remove Anna's role.
