@@ -16,8 +16,9 @@ from .models.base import Case
 
 @dataclass(frozen=True)
 class Recipient:
-    """One addressee. `channel` None means: no automatic message, a person must call
-    (the resident asked for phone calls or letters, or left no usable address)."""
+    """One addressee. `channel` None means: no automatic message; `instead` says what
+    stands in for it: a call task for a person ("call": the resident asked for calls, or
+    left no number for texts and no e-mail address) or a letter to post ("letter")."""
 
     label: str  # the recipient part of a notification key: user-45, resident-7, expert
     channel: str | None
@@ -25,10 +26,15 @@ class Recipient:
     language: str
     user: User | None = None
     resident: Resident | None = None
+    instead: str = ""
 
     @property
     def is_staff(self) -> bool:
         return self.user is not None
+
+
+INSTEAD_CALL = "call"
+INSTEAD_LETTER = "letter"
 
 
 def staff(user: User | None) -> Recipient | None:
@@ -45,9 +51,11 @@ def staff(user: User | None) -> Recipient | None:
 
 def of_resident(resident: Resident) -> Recipient:
     """The resident by their own channel; falls back to the other written channel when
-    the preferred one has no address, and to a phone call when neither has."""
+    the preferred one has no address, and to a phone call when neither has. A resident
+    who asked for calls gets a call, one who asked for letters a letter."""
     channel: str | None = None
     to = ""
+    instead = ""
     preferred = resident.contact_channel
     if preferred == Resident.Channel.SMS and resident.phone:
         channel, to = Notification.Channel.SMS, resident.phone
@@ -58,12 +66,16 @@ def of_resident(resident: Resident) -> Recipient:
             channel, to = Notification.Channel.SMS, resident.phone
         elif resident.email:
             channel, to = Notification.Channel.EMAIL, resident.email
+    if channel is None:
+        instead = INSTEAD_LETTER if preferred == Resident.Channel.LETTER else INSTEAD_CALL
+        to = resident.phone
     return Recipient(
         label=f"resident-{resident.pk}",
         channel=channel,
         to=to,
         language=resident.language or "nl",
         resident=resident,
+        instead=instead,
     )
 
 
