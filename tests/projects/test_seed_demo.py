@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from accounts.models import User
-from cases.models import Complaint, DamageClaim, Promise, TimelineEvent
+from cases.models import CallTask, Complaint, DamageClaim, Letter, Promise, TimelineEvent
 from cases.schedule import next_chase_at, policies_for
 from projects import demo
 from projects.demo import fill
@@ -209,6 +209,19 @@ def test_demo_users_are_idempotent_and_see_data(db, settings):
     handler = users.get(role=User.Role.HANDLER)
     assert DamageClaim.objects.visible_to(handler).exists()
     assert DamageClaim.objects.filter(handler=handler).exists()
+
+
+def test_the_demo_handler_has_a_call_to_make_and_a_letter_to_post(client, db, settings):
+    settings.DEBUG = True
+    seed_demo(**SMALL)
+    handler = User.objects.get(email="handler@demo.woonrust.nl")
+    call = CallTask.objects.get(assigned_to=handler)
+    letter = Letter.objects.get(claim__handler=handler)
+    assert call.resident.contact_channel == "phone" and letter.resident.contact_channel == "letter"
+    assert call.resident != letter.resident
+    client.force_login(handler)
+    assert f'id="call-{call.pk}"' in client.get("/office/calls/").content.decode()
+    assert letter.claim.number in client.get("/office/letters/").content.decode()
 
 
 def test_password_is_reset_on_the_next_run(db, settings):
