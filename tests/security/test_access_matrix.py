@@ -461,6 +461,10 @@ ROUTES: dict[str, Entry] = {
             }
         ),
     ),
+    "m/calls/": public(),
+    "m/calls/<int:pk>/done/": of(
+        lambda s: s.call_task, form=lambda s: {f"call-{s.call_task.pk}-outcome": "reached"}
+    ),
     "m/offline/": public(),
     "m/forms/<slug:kind>/": each(
         lambda s: [{"kind": k} for k in ("visit", "promise", "complaint", "claim")],
