@@ -30,6 +30,7 @@ from .models import ChasePolicy, Complaint, DamageClaim, TimelineEvent
 from .models.base import Case
 from .outbox import Changes
 from .recipients import (
+    INSTEAD_LETTER,
     Recipient,
     Teams,
     corporation_contact,
@@ -275,6 +276,13 @@ def _update_resident(
 
 
 def _names(recipients: list[Recipient]) -> str:
-    # One name per person, however many channels they are written on.
-    names = (str(r.user) if r.user else str(r.resident) if r.resident else r.to for r in recipients)
+    """Who was told, and for a resident who gets no message, what stands in for it; one
+    name per person, however many channels they are written on."""
+    names = []
+    for r in recipients:
+        name = str(r.user) if r.user else str(r.resident) if r.resident else r.to
+        if r.resident is not None and r.channel is None:
+            instead = gettext("by letter") if r.instead == INSTEAD_LETTER else gettext("to call")
+            name = f"{name} ({instead})"
+        names.append(name)
     return ", ".join(dict.fromkeys(names))

@@ -45,8 +45,9 @@ from django.utils.translation import gettext
 
 from .lease import LEASE, keeper
 from .messages.link import body_for_sending
-from .models import ChasePolicy, Notification, TimelineEvent
+from .models import CallTask, ChasePolicy, Notification, TimelineEvent
 from .models.base import Case
+from .outbox import caller_id
 from .schedule import office
 from .sms import SmsRejected, get_sms_backend
 from .workdays import local, next_office_moment
@@ -239,12 +240,34 @@ def _resident_not_reached(note: Notification, case: Case, now: datetime.datetime
     """A message to the resident that failed for good does not count as news: staff are
     asked to call (as for a resident without a written channel), and when it was the
     last news the resident had, the update clock is rewound so the chase looks again."""
+    label = f"resident-{note.recipient_resident_id}"
+    # The call stands in for the failed message: its key is the message's, by call.
+    key = f"{note.key.rsplit('/', 1)[0]}/call"
+    CallTask.objects.bulk_create(
+        [
+            CallTask(
+                key=key,
+                project_id=case.project_id,
+                dwelling_id=case.dwelling_id,
+                resident_id=note.recipient_resident_id,
+                assigned_to_id=caller_id(case),
+                purpose=note.purpose,
+                language=note.language,
+                subject=note.subject,
+                body=note.body,
+                created_at=now,
+                due_at=now,
+                **{_case_field(note): case},
+            )
+        ],
+        ignore_conflicts=True,
+    )
     TimelineEvent.objects.create(
         dwelling_id=case.dwelling_id,
-        kind=TimelineEvent.Kind.NOTE,
+        kind=TimelineEvent.Kind.CALL_DUE,
         at=now,
         text=note.body,
-        data={"call_resident": f"resident-{note.recipient_resident_id}", "purpose": note.purpose},
+        data={"call_resident": label, "purpose": note.purpose, "key": key},
         **{_case_field(note): case},
     )
     if case.is_open and case.resident_news_at is not None:

@@ -27,11 +27,11 @@ from django.utils import timezone
 
 from .messages import render
 from .messages.link import LINK_PLACEHOLDER
-from .models import ChasePolicy, Notification, TimelineEvent
+from .models import CallTask, ChasePolicy, Letter, Notification, Promise, TimelineEvent
 from .models.base import Case
-from .recipients import CASE_KINDS, Recipient
+from .recipients import CASE_KINDS, INSTEAD_LETTER, Recipient
 from .schedule import office
-from .workdays import next_office_moment
+from .workdays import local, next_office_moment
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +54,19 @@ STAFF_SMS_PURPOSES = frozenset({"reminder", "escalation"})
 
 
 def message_key(case: Case, *, what: str, level: int, recipient: Recipient) -> str:
+    """The message's unique key; for a resident who gets no message, the key of the call
+    task or letter that stands in for it (`…/resident-7/call`, `…/resident-7/letter`)."""
     kind = CASE_KINDS[type(case)]
     where = f"{kind}-{case.pk}/s{case.step_seq}/{what}"
-    return f"{where}/L{level}/{recipient.label}/{recipient.channel}"
+    return f"{where}/L{level}/{recipient.label}/{recipient.channel or recipient.instead}"
+
+
+def caller_id(case: Case) -> int | None:
+    """Who calls the resident about this case: its handler; for a promise, the person
+    who made it when it has no handler. None: the project's handlers share the call."""
+    if isinstance(case, Promise):
+        return case.handler_id or case.created_by_id
+    return case.handler_id
 
 
 def case_link(case: Case) -> dict[str, Case]:
@@ -72,6 +82,8 @@ class Changes:
     now: datetime.datetime
     events: list[TimelineEvent] = field(default_factory=list)
     rows: list[Notification] = field(default_factory=list)
+    calls: list[CallTask] = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)
 
     def event(self, case: Case, kind: str, **fields: Any) -> TimelineEvent:
         event = TimelineEvent(
@@ -93,9 +105,10 @@ class Changes:
     ) -> list[Recipient]:
         """Write one message per recipient; returns those who will get one.
 
-        A resident without a written channel gets no message: a note on the timeline
-        asks staff to call, with the text to tell them. Messages to residents are also
-        recorded on the timeline as "resident informed".
+        A resident without a written channel gets no message: a call task (for the
+        case's handler) or a letter for the print batch holds the text instead, and the
+        timeline says "to call" or "letter to post", never "resident informed". Messages
+        to residents are recorded on the timeline as "resident informed".
         """
         reached = []
         for recipient in recipients:
@@ -118,15 +131,11 @@ class Changes:
             if written_to_resident and getattr(case, "status_link_secret", ""):
                 context["link"] = LINK_PLACEHOLDER
             subject, body = render(purpose, language=recipient.language, case=case, extra=context)
-            if recipient.channel is None:
-                self.event(
-                    case,
-                    TimelineEvent.Kind.NOTE,
-                    text=body,
-                    data={"call_resident": recipient.label, "purpose": purpose},
-                )
-                continue
             key = message_key(case, what=what, level=level, recipient=recipient)
+            if recipient.channel is None:
+                if recipient.resident is not None:
+                    self.instead(case, policy, recipient, key, purpose, subject, body)
+                continue
             self.rows.append(
                 Notification(
                     key=key,
@@ -153,9 +162,55 @@ class Changes:
             reached.append(recipient)
         return reached
 
+    def instead(
+        self,
+        case: Case,
+        policy: ChasePolicy,
+        recipient: Recipient,
+        key: str,
+        purpose: str,
+        subject: str,
+        body: str,
+    ) -> None:
+        """A call task or a letter in place of the message the resident cannot get."""
+        when = next_office_moment(self.now, **office(policy))
+        fields = {
+            "key": key,
+            "project_id": case.project_id,
+            "dwelling_id": case.dwelling_id,
+            "resident": recipient.resident,
+            "purpose": purpose,
+            "language": recipient.language,
+            "subject": subject[:200],
+            "body": body,
+            "created_at": self.now,
+            **case_link(case),
+        }
+        if recipient.instead == INSTEAD_LETTER:
+            self.letters.append(Letter(due_on=local(when).date(), **fields))
+            self.event(
+                case,
+                TimelineEvent.Kind.LETTER_DUE,
+                text=subject,
+                data={"letter_to": recipient.label, "purpose": purpose, "key": key},
+            )
+            return
+        self.calls.append(CallTask(assigned_to_id=caller_id(case), due_at=when, **fields))
+        self.event(
+            case,
+            TimelineEvent.Kind.CALL_DUE,
+            text=body,
+            data={"call_resident": recipient.label, "purpose": purpose, "key": key},
+        )
+
     def save(self) -> list[int]:
         """Write everything; returns the ids of messages that may go out right away."""
         TimelineEvent.objects.bulk_create(self.events)
+        # ON CONFLICT DO NOTHING, as for messages: a call or letter is made once.
+        if self.calls:
+            CallTask.objects.bulk_create(self.calls, ignore_conflicts=True)
+        if self.letters:
+            Letter.objects.bulk_create(self.letters, ignore_conflicts=True)
         if not self.rows:
             return []
         # ON CONFLICT DO NOTHING: a message that exists already is not written again.

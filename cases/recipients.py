@@ -18,8 +18,9 @@ from .models.base import Case
 
 @dataclass(frozen=True)
 class Recipient:
-    """One addressee. `channel` None means: no automatic message, a person must call
-    (the resident asked for phone calls or letters, or left no usable address)."""
+    """One addressee. `channel` None means: no automatic message; `instead` says what
+    stands in for it: a call task for a person ("call": the resident asked for calls, or
+    left no number for texts and no e-mail address) or a letter to post ("letter")."""
 
     label: str  # the recipient part of a notification key: user-45, resident-7, expert
     channel: str | None
@@ -32,10 +33,15 @@ class Recipient:
     # The person reads this channel in their morning digest (cases/digest.py): their
     # reminders are not sent one by one. Escalations are sent at once all the same.
     digest: bool = False
+    instead: str = ""
 
     @property
     def is_staff(self) -> bool:
         return self.user is not None
+
+
+INSTEAD_CALL = "call"
+INSTEAD_LETTER = "letter"
 
 
 def staff(user: User | None, covering: Absence | None = None) -> list[Recipient]:
@@ -92,6 +98,11 @@ def absences_on(day) -> dict[int, Absence]:
     return {a.person_id: a for a in rows}
 
 
+def stands_in_for(user: User, absences: dict[int, Absence]) -> list[int]:
+    """The ids of the people away today whose work falls to `user`."""
+    return [pk for pk, a in absences.items() if cover(a.person, absences)[0].pk == user.pk]
+
+
 def covering(user: User, day=None) -> tuple[User, Absence | None]:
     """`cover` for one person, reading the absences of `day` (default today)."""
     return cover(user, absences_on(day or timezone.localdate()))
@@ -99,9 +110,11 @@ def covering(user: User, day=None) -> tuple[User, Absence | None]:
 
 def of_resident(resident: Resident) -> Recipient:
     """The resident by their own channel; falls back to the other written channel when
-    the preferred one has no address, and to a phone call when neither has."""
+    the preferred one has no address, and to a phone call when neither has. A resident
+    who asked for calls gets a call, one who asked for letters a letter."""
     channel: str | None = None
     to = ""
+    instead = ""
     preferred = resident.contact_channel
     if preferred == Resident.Channel.SMS and resident.phone:
         channel, to = Notification.Channel.SMS, resident.phone
@@ -112,12 +125,16 @@ def of_resident(resident: Resident) -> Recipient:
             channel, to = Notification.Channel.SMS, resident.phone
         elif resident.email:
             channel, to = Notification.Channel.EMAIL, resident.email
+    if channel is None:
+        instead = INSTEAD_LETTER if preferred == Resident.Channel.LETTER else INSTEAD_CALL
+        to = resident.phone
     return Recipient(
         label=f"resident-{resident.pk}",
         channel=channel,
         to=to,
         language=resident.language or "nl",
         resident=resident,
+        instead=instead,
     )
 
 

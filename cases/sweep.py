@@ -220,6 +220,8 @@ def _write(
     for _, changes in done:
         merged.events += changes.events
         merged.rows += changes.rows
+        merged.calls += changes.calls
+        merged.letters += changes.letters
     try:
         with transaction.atomic():
             _update_many(model, [c for c, _ in done])

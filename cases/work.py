@@ -23,7 +23,7 @@ from projects.models import Project, ProjectMember
 from .messages.staff import case_url, step_label
 from .models import Complaint, DamageClaim, Notification, Promise
 from .models.base import Case
-from .recipients import CASE_KINDS, Teams, absences_on, cover, handlers, promise_owner
+from .recipients import CASE_KINDS, Teams, absences_on, handlers, promise_owner, stands_in_for
 from .schedule import CLAIM_PLAN, COMPLAINT_PLAN, PROMISE_PLAN, Party
 from .workdays import OFFICE_CLOSES, local, start_of_day, working_days_between
 
@@ -106,9 +106,7 @@ def due_for(user: User, now: datetime.datetime) -> list[Item]:
     day = local(now).date()
     # Whoever this person stands in for today: their work is this person's too.
     absences = absences_on(day)
-    people = [user.pk] + [
-        pk for pk, a in absences.items() if cover(a.person, absences)[0].pk == user.pk
-    ]
+    people = [user.pk, *stands_in_for(user, absences)]
     my_projects = ProjectMember.objects.filter(user_id__in=people).values("project_id")
     unassigned = Q(handler__isnull=True) | Q(handler__is_active=False)
     candidates: list[Case] = []

@@ -9,6 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from cases.models import CallTask, Letter
+from cases.services.contact import NOTE_MAX
 
 from .access import CASE_MODELS
 from .dashboard import AGE_LABELS
@@ -156,3 +158,48 @@ class NoteAddForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write the note.")},
     )
+
+
+class CallDoneForm(forms.Form):
+    """A call made: the button pressed says the outcome; a note is optional."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=CallTask.Outcome.choices,
+        error_messages={
+            "required": _("Say whether you reached the resident."),
+            "invalid_choice": _("Say whether you reached the resident."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note (what was said, or why not)"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("Keep the note under %(limit_value)s characters.")},
+    )
+    again = forms.BooleanField(
+        label=_("Not reached: call again the next working day"),
+        required=False,
+        initial=True,
+    )
+
+
+class LettersPostedForm(forms.Form):
+    """The letters of the batch that went into the post (all ticked to begin with)."""
+
+    letters = forms.ModelMultipleChoiceField(
+        label=_("Letters posted"),
+        queryset=Letter.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Tick the letters you posted."),
+            "invalid_choice": _("A letter you ticked is no longer in the batch. Look again."),
+            "invalid_pk_value": _("A letter you ticked is no longer in the batch. Look again."),
+        },
+    )
+
+    def __init__(self, *args: Any, letters: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["letters"].queryset = letters
+        self.fields["letters"].label_from_instance = lambda letter: letter.subject

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases.models import DamageClaim
+from cases.models import DamageClaim, Letter
 from cases.workdays import local_date_text
 from ops.formatting import money
 
@@ -106,56 +106,97 @@ def _new_pdf(title: str, language: str, author: str):
     return pdf
 
 
+def _write_letter(
+    pdf,
+    *,
+    corporation,
+    dwelling,
+    name: str,
+    subject: str,
+    paras: list[str],
+    signed: str,
+) -> None:
+    """One letter on a new page, in the active language: sender, address, date,
+    subject, salutation, paragraphs, greeting."""
+    pdf.add_page()
+
+    def line(text: str, height: float = 6) -> None:
+        pdf.cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+
+    def paragraph(text: str) -> None:
+        pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+
+    pdf.set_font(FONT, "B", 14)
+    line(corporation.name, 8)
+    pdf.set_font(FONT, "", 10)
+    if corporation.phone:
+        line(_("Phone: %(phone)s") % {"phone": corporation.phone}, 5)
+    pdf.ln(12)
+    pdf.set_font(FONT, "", 11)
+    for text in (
+        name or _("The resident"),
+        dwelling.address,
+        f"{dwelling.postcode} {dwelling.city}",
+    ):
+        line(text)
+    pdf.ln(10)
+    line(timezone.localdate().strftime("%d-%m-%Y"))
+    pdf.ln(6)
+    pdf.set_font(FONT, "B", 12)
+    # The subject is the letter's one heading, also in the PDF's outline.
+    pdf.start_section(subject, level=0)
+    line(subject, 7)
+    pdf.ln(4)
+    pdf.set_font(FONT, "", 11)
+    paragraph(_("Dear %(name)s,") % {"name": name} if name else _("Dear resident,"))
+    for para in paras:
+        paragraph(para)
+    pdf.ln(5)
+    line(_("Kind regards,"))
+    line(signed)
+    if signed != corporation.name:
+        line(corporation.name)
+
+
 def render_letter(claim: DamageClaim) -> bytes:
     language = claim.resident.language if claim.resident else "nl"
     with translation.override(language):
         subject, paras = letter_paragraphs(claim)
         corporation = claim.project.corporation
         pdf = _new_pdf(subject, language, corporation.name)
-        pdf.add_page()
-
-        def line(text: str, height: float = 6) -> None:
-            pdf.cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
-
-        def paragraph(text: str) -> None:
-            pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(3)
-
-        pdf.set_font(FONT, "B", 14)
-        line(corporation.name, 8)
-        pdf.set_font(FONT, "", 10)
-        if corporation.phone:
-            line(_("Phone: %(phone)s") % {"phone": corporation.phone}, 5)
-        pdf.ln(12)
-        pdf.set_font(FONT, "", 11)
-        d = claim.dwelling
-        for text in (
-            claim.resident.full_name if claim.resident else _("The resident"),
-            d.address,
-            f"{d.postcode} {d.city}",
-        ):
-            line(text)
-        pdf.ln(10)
-        line(timezone.localdate().strftime("%d-%m-%Y"))
-        pdf.ln(6)
-        pdf.set_font(FONT, "B", 12)
-        # The subject is the letter's one heading, also in the PDF's outline.
-        pdf.start_section(subject, level=0)
-        line(subject, 7)
-        pdf.ln(4)
-        pdf.set_font(FONT, "", 11)
-        paragraph(
-            _("Dear %(name)s,") % {"name": claim.resident.full_name}
-            if claim.resident
-            else _("Dear resident,")
-        )
-        for para in paras:
-            paragraph(para)
-        paragraph(
+        paras.append(
             _("Questions? Call us and mention case number %(number)s.") % {"number": claim.number}
         )
-        pdf.ln(5)
-        line(_("Kind regards,"))
-        line(claim.handler.get_full_name() if claim.handler else corporation.name)
-        line(corporation.name)
+        _write_letter(
+            pdf,
+            corporation=corporation,
+            dwelling=claim.dwelling,
+            name=claim.resident.full_name if claim.resident else "",
+            subject=subject,
+            paras=paras,
+            signed=claim.handler.get_full_name() if claim.handler else corporation.name,
+        )
         return bytes(pdf.output())
+
+
+def render_batch(letters: list[Letter], title: str) -> bytes:
+    """One PDF with every letter of a print batch, each on its own pages and in its
+    resident's language: the text the message would have had, word for word."""
+    pdf = _new_pdf(title, translation.get_language() or "nl", "Woonrust")
+    for letter in letters:
+        with translation.override(letter.language or "nl"):
+            _write_letter(
+                pdf,
+                corporation=letter.project.corporation,
+                dwelling=letter.dwelling,
+                name=letter.resident.full_name if letter.resident else "",
+                subject=letter.subject,
+                paras=[p for p in letter.body.split("\n\n") if p.strip()],
+                signed=letter.project.corporation.name,
+            )
+    if not letters:
+        pdf.add_page()
+        pdf.set_font(FONT, "", 11)
+        pdf.cell(0, 6, _("No letters to print."))
+    return bytes(pdf.output())

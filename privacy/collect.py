@@ -19,7 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases.models import ClaimPhoto, Complaint, DamageClaim, Notification, Promise, TimelineEvent
+from cases.models import (
+    CallTask,
+    ClaimPhoto,
+    Complaint,
+    DamageClaim,
+    Letter,
+    Notification,
+    Promise,
+    TimelineEvent,
+)
 from mobile.models import CareNeedAccess
 from residents.models import Resident, Visit
 from statuslink.models import SatisfactionAnswer
@@ -51,6 +60,8 @@ HIDDEN = {
     "key",
     "dispatched_at",
     "done_by",
+    "assigned_to",
+    "posted_by",
     "image",
     "thumbnail",
 }
@@ -190,6 +201,16 @@ def resident_data(resident: Resident) -> ResidentData:
     ):
         _add(messages, note)
     sections.append(messages)
+
+    # What stood in for messages: the calls we were to make and the letters we wrote.
+    calls = Section("calls", _("Calls instead of a message"))
+    for task in CallTask.objects.filter(resident=resident).order_by("created_at", "pk"):
+        _add(calls, task)
+    sections.append(calls)
+    letters = Section("letters", _("Letters we wrote you"))
+    for letter in Letter.objects.filter(resident=resident).order_by("created_at", "pk"):
+        _add(letters, letter)
+    sections.append(letters)
 
     seen = Section("care_need_access", _("Who looked at your care needs"))
     for access in CareNeedAccess.objects.filter(resident=resident).select_related(

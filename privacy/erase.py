@@ -27,7 +27,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from cases.models import ClaimPhoto, Complaint, DamageClaim, Notification, Promise, TimelineEvent
+from cases.models import (
+    CallTask,
+    ClaimPhoto,
+    Complaint,
+    DamageClaim,
+    Letter,
+    Notification,
+    Promise,
+    TimelineEvent,
+)
 from residents.models import Resident, Visit
 from statuslink import tokens
 from statuslink.models import SatisfactionAnswer
@@ -179,6 +188,14 @@ def anonymise(resident: Resident, *, now: datetime.datetime, counts: Counter | N
         )
         # Messages about her cases to staff and experts quote her name and her case.
         Notification.objects.filter(on_her_cases).update(subject="", body="", provider_answer="")
+        # Nobody calls or writes to her any more; what was said to her is kept as a fact
+        # (who, when, the outcome), not its text.
+        CallTask.objects.filter(resident=resident, done_at__isnull=True).delete()
+        Letter.objects.filter(resident=resident, posted_at__isnull=True).delete()
+        CallTask.objects.filter(resident=resident).update(
+            resident=None, subject="", body="", note=""
+        )
+        Letter.objects.filter(resident=resident).update(resident=None, subject="", body="")
 
         SatisfactionAnswer.objects.filter(claim__in=claims).update(remark="")
         photos = list(ClaimPhoto.objects.filter(claim__in=claims))

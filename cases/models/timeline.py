@@ -41,6 +41,11 @@ class TimelineEvent(models.Model):
         VISIT = "visit", _("Visit")
         CLOSED = "closed", _("Closed")
         MESSAGE_FAILED = "message_failed", _("Message not delivered")
+        # A resident who gets no message: a person calls, or a letter goes by post.
+        CALL_DUE = "call_due", _("To call")
+        CALLED = "called", _("Called")
+        LETTER_DUE = "letter_due", _("Letter to post")
+        LETTER_POSTED = "letter_posted", _("Letter posted")
 
     dwelling = models.ForeignKey(
         Dwelling, verbose_name=_("dwelling"), on_delete=models.CASCADE, related_name="timeline"

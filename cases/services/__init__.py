@@ -41,6 +41,7 @@ from .complaints import (
     complaint_record,
     complaint_withdraw,
 )
+from .contact import call_task_done, letters_posted
 from .errors import IllegalTransition, InvalidInput, NotAllowed, TransitionRefused
 from .promises import (
     PROMISE_TRANSITIONS,
@@ -61,6 +62,7 @@ __all__ = [
     "TransitionRefused",
     "Who",
     "allowed_actions",
+    "call_task_done",
     "case_assign",
     "claim_accept",
     "claim_ask_resident",
@@ -85,6 +87,7 @@ __all__ = [
     "complaint_extend",
     "complaint_record",
     "complaint_withdraw",
+    "letters_posted",
     "promise_cancel",
     "promise_done",
     "promise_move",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..models import Complaint, TimelineEvent
+from ..models import CallTask, Complaint, TimelineEvent
 from ..models.base import Case
 from ..outbox import case_link
 from .base import RELATED, is_decider, may_see
@@ -41,6 +41,10 @@ def case_assign[CaseT: Case](*, case: CaseT, by: User, handler: User) -> CaseT:
             )
         locked.handler = handler
         locked.save(update_fields=["handler"])
+        # The calls still to make go with the case: the new handler makes them.
+        CallTask.objects.filter(**case_link(locked), done_at__isnull=True).update(
+            assigned_to=handler
+        )
         TimelineEvent.objects.create(
             dwelling_id=locked.dwelling_id,
             kind=TimelineEvent.Kind.ASSIGNED,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .app import form_shell, offline, ping, service_worker, sign_out
+from .calls import call_done, my_calls
 from .cases import complaint_detail
 from .claims import claim_detail, photo, photo_thumbnail
 from .pages import care_needs, dwelling_detail, project_round, round_today
@@ -10,6 +11,8 @@ from .promises import my_promises, promise_act, promise_detail
 from .record import claim_photos, submit
 
 __all__ = [
+    "call_done",
+    "my_calls",
     "care_needs",
     "claim_detail",
     "claim_photos",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .case import case_action, case_assign_view, case_detail, case_note, letter, photo, status_link
+from .contact import call_done, calls, letters, letters_pdf, letters_posted_view
 from .dashboards import dashboard, dashboard_export
 from .dwelling import dwelling_care, dwelling_detail
 from .exports import queue_export
@@ -12,6 +13,11 @@ from .projects import project_import, project_list, project_new, project_setup
 from .queue import assign_bulk, queue
 
 __all__ = [
+    "call_done",
+    "calls",
+    "letters",
+    "letters_pdf",
+    "letters_posted_view",
     "assign_bulk",
     "case_action",
     "case_assign_view",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import F
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.models import ClaimPhoto, DamageClaim, Notification
+from cases.models import CallTask, ClaimPhoto, DamageClaim, Letter, Notification
 from cases.models.base import Case
 from cases.outbox import case_link
 from cases.photos import photo_response
@@ -28,7 +29,7 @@ from cases.services import (
 
 from ..access import OfficeRequest, get_case, office_view, project_deciders
 from ..action_forms import ACTION_FORMS, NEEDS_HANDLERS
-from ..forms import AssignForm, NoteAddForm
+from ..forms import AssignForm, CallDoneForm, NoteAddForm
 from ..letter import has_letter, render_letter
 from ..services import TABLES, case_note_add, case_take_action
 
@@ -76,6 +77,7 @@ def _page(
     bound: tuple[str, forms.Form] | None = None,
     note_form: forms.Form | None = None,
     assign_form: forms.Form | None = None,
+    call_bound: tuple[int, forms.Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     handlers = list(project_deciders(case.project_id))
@@ -102,6 +104,22 @@ def _page(
         .select_related("recipient_user", "recipient_resident")
         .order_by("-created_at", "-id")[:50]
     )
+    # The calls and letters that stood in for messages to a resident who gets none.
+    calls = list(
+        CallTask.objects.filter(**case_link(case))
+        .select_related("assigned_to", "done_by")
+        .order_by(F("done_at").desc(nulls_first=True), "-created_at", "-id")[:50]
+    )
+    for task in calls:
+        if call_bound and call_bound[0] == task.pk:
+            task.form = call_bound[1]
+        elif task.is_open:
+            task.form = CallDoneForm(prefix=f"call-{task.pk}")
+    letters = list(
+        Letter.objects.filter(**case_link(case))
+        .select_related("posted_by")
+        .order_by("-created_at", "-id")[:50]
+    )
     labels = dict(type(case).Status.choices)
     for event in timeline:
         event.to_label = labels.get(event.to_status, event.to_status)
@@ -119,6 +137,8 @@ def _page(
         "photos": photos,
         "timeline": timeline,
         "sent": sent,
+        "calls": calls,
+        "letters": letters,
         "note_form": note_form or NoteAddForm(prefix="note"),
         "assign_form": assign_form
         or AssignForm(
@@ -132,6 +152,7 @@ def _page(
                 (f"action-{bound[0]}" if bound else "", bound[1] if bound else None),
                 ("timeline", note_form),
                 ("h-handler", assign_form),
+                ("h-calls", call_bound[1] if call_bound else None),
             ]
         ),
     }

@@ -20,6 +20,7 @@ from accounts.models import Organisation, User
 from projects.models import Project, ProjectMember
 
 from . import complaints, data, promises
+from .contact import seed_contact
 from .fill import fill_projects
 from .people import (
     DemoTeam,
@@ -154,6 +155,7 @@ def seed(
         # Projects of the demo pair from earlier runs get the demo people too.
         join_demo_projects(demo)
         give_demo_handler_due_work(demo, now)
+        counts.update(seed_contact(demo, now))
     for model in counted_after:
         counts[model] += model.objects.count() - before[model]
     return Report(rows=counts, seconds=time.monotonic() - started, demo=demo, workers=workers)

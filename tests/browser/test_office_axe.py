@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from cases.models import DamageClaim, TimelineEvent
 from residents.models import CareNeed
@@ -88,3 +89,30 @@ def test_office_pages_pass_axe(office, live_server, world):
 
     page.goto(f"{live_server.url}/office/addresses/{world.dwelling.pk}/")
     assert serious(page) == [], "dwelling page"
+
+
+def test_calls_and_letters_pass_axe(office, live_server, world):
+    from cases.models import CallTask, Letter
+    from cases.services import case_assign, claim_report
+    from residents.models import Resident
+
+    world.resident.contact_channel = "phone"
+    world.resident.save()
+    called = claim_report(dwelling=world.dwelling, by=world.supervisor, resident=world.resident)
+    case_assign(case=called, by=world.handler, handler=world.handler)
+    CallTask.objects.update(due_at=timezone.now())
+    paper = Resident.objects.create(
+        dwelling=world.dwelling, first_name="Łukasz", last_name="Nowak", contact_channel="letter"
+    )
+    claim_report(dwelling=world.dwelling, by=world.supervisor, resident=paper)
+    Letter.objects.update(due_on=timezone.localdate())
+    page = office
+    page.goto(f"{live_server.url}/office/calls/")
+    page.get_by_role("button", name="Niet bereikt").first.wait_for()
+    assert serious(page) == [], "calls"
+    page.goto(f"{live_server.url}/office/letters/")
+    assert serious(page) == [], "letters"
+    page.goto(f"{live_server.url}/office/claim/{called.pk}/")
+    page.get_by_role("button", name="Bereikt", exact=True).click()
+    page.locator(".messages").wait_for()
+    assert serious(page) == [], "case page after a call"

@@ -50,8 +50,11 @@ def test_an_invalid_number_is_given_up_at_once_and_staff_are_asked_to_call(
     note.refresh_from_db()
     assert (note.status, note.attempts) == ("failed", 1)
     assert "invalid number" in note.provider_answer
-    call = TimelineEvent.objects.get(claim=claim, kind=TimelineEvent.Kind.NOTE)
+    call = TimelineEvent.objects.get(claim=claim, kind=TimelineEvent.Kind.CALL_DUE)
     assert call.data["call_resident"] == f"resident-{chase_world.resident.pk}"
+    # ... with a call task in place of the message, once.
+    task = claim.calltasks.get()
+    assert (task.key, task.body) == (call.data["key"], note.body)
     # The resident does not count as informed: the update clock is rewound.
     claim.refresh_from_db()
     assert claim.resident_news_at is None

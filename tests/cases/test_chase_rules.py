@@ -123,7 +123,7 @@ def test_a_resident_who_wants_phone_calls_gets_no_text_but_staff_are_asked_to_ca
         "reminder",
         "escalation",
     ]
-    notes = claim.timeline.filter(kind="note", data__call_resident__isnull=False)
+    notes = claim.timeline.filter(kind="call_due", data__call_resident__isnull=False)
     assert [n.data["purpose"] for n in notes.order_by("at")] == [
         "claim_received",
         "resident_update",

@@ -155,7 +155,32 @@ PHONE_FORMS = [
     ),
 ]
 
+
+def a_letter(ctx: Ctx) -> dict[str, str]:
+    """A letter in today's print batch, to be marked as posted."""
+    from cases.models import Letter
+
+    complaint = ctx.case("complaint")
+    letter = Letter.objects.create(
+        key=f"complaint-{complaint.pk}/letter",
+        project=complaint.project,
+        dwelling=complaint.dwelling,
+        complaint=complaint,
+        purpose="resident_update",
+        subject="Nieuws",
+        body="Wij zijn uw klacht niet vergeten.",
+    )
+    return {"letters": str(letter.pk)}
+
+
 OFFICE_FORMS = [
+    Target(
+        "office: letters posted",
+        "handler",
+        lambda ctx: "/office/letters/posted/",
+        ("letters",),
+        a_letter,
+    ),
     Target(
         "office: note on a case",
         "handler",

@@ -156,9 +156,9 @@ def test_query_count_does_not_grow_with_the_timeline(client, world, django_asser
     def count() -> None:
         # 1 session, 2 user, 3 the case with project, organisations, dwelling, resident,
         # handler and recorder, 4 handlers of the project (forms), 5 may see (allowed
-        # steps), 6 is a decider, 7 photos, 8 timeline with actors, 9 messages sent with
-        # their recipients
-        with django_assert_num_queries(9):
+        # steps), 6 is a decider, 7 photos, 8 call tasks with their callers, 9 letters,
+        # 10 timeline with actors, 11 messages sent with their recipients
+        with django_assert_num_queries(11):
             assert client.get(url(c)).status_code == 200
 
     # The first page stamps the session (idle clock) and notes the second factor.

@@ -139,3 +139,27 @@ def test_another_organisation_gets_404(client, other_officer, home):
     home.truus.refresh_from_db()
     assert home.truus.last_name == "Ağaoğlu"
     assert not PrivacyRequest.objects.exists()
+
+
+def test_erasure_ends_her_calls_and_letters(
+    client, world, officer, django_capture_on_commit_callbacks, caplog
+):
+    from cases.models import CallTask, Letter
+    from cases.services import call_task_done, claim_report
+
+    truus = world.resident
+    truus.contact_channel = "phone"
+    truus.save()
+    made = claim_report(dwelling=world.dwelling, by=world.supervisor, resident=truus)
+    call_task_done(task=CallTask.objects.get(claim=made), by=world.handler, outcome="reached")
+    claim_report(dwelling=world.dwelling, by=world.supervisor, resident=truus)  # a call to make
+    truus.contact_channel = "letter"
+    truus.save()
+    claim_report(dwelling=world.dwelling, by=world.supervisor, resident=truus)  # a letter
+    client.force_login(officer)
+    erase(client, truus, django_capture_on_commit_callbacks, caplog)
+    # Nobody is asked to call or write to her any more; the call made stays, without text.
+    assert list(CallTask.objects.values_list("resident", "outcome", "body")) == [
+        (None, "reached", "")
+    ]
+    assert not Letter.objects.exists()

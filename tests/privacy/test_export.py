@@ -10,7 +10,16 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from cases.models import ClaimPhoto, Complaint, DamageClaim, Notification, Promise, TimelineEvent
+from cases.models import (
+    CallTask,
+    ClaimPhoto,
+    Complaint,
+    DamageClaim,
+    Letter,
+    Notification,
+    Promise,
+    TimelineEvent,
+)
 from mobile.models import CareNeedAccess
 from privacy.models import PrivacyRequest
 from residents.models import CareNeed, Resident, Visit
@@ -27,6 +36,8 @@ SECTION_OF = {
     (Complaint, "resident"): "complaints",
     (Promise, "resident"): "promises",
     (Notification, "recipient_resident"): "messages",
+    (CallTask, "resident"): "calls",
+    (Letter, "resident"): "letters",
     (CareNeedAccess, "resident"): "care_need_access",
     (PrivacyRequest, "resident"): "privacy_requests",
 }

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases import work
-from cases.models import Complaint, DamageClaim, Promise, TimelineEvent
+from cases.models import CallTask, Complaint, DamageClaim, Letter, Promise, TimelineEvent
 from cases.schedule import next_chase_at, policies_for
 from projects import demo
 from projects.demo import fill
@@ -214,6 +214,19 @@ def test_demo_users_are_idempotent_and_see_data(db, settings):
     # On the morning digest, with work due or overdue for it (and for "Mijn werk").
     assert handler.delivery("email") == "digest" and handler.email_delivery == "digest"
     assert work.due_for(handler, timezone.now())
+
+
+def test_the_demo_handler_has_a_call_to_make_and_a_letter_to_post(client, db, settings):
+    settings.DEBUG = True
+    seed_demo(**SMALL)
+    handler = User.objects.get(email="handler@demo.woonrust.nl")
+    call = CallTask.objects.get(assigned_to=handler)
+    letter = Letter.objects.get(claim__handler=handler)
+    assert call.resident.contact_channel == "phone" and letter.resident.contact_channel == "letter"
+    assert call.resident != letter.resident
+    client.force_login(handler)
+    assert f'id="call-{call.pk}"' in client.get("/office/calls/").content.decode()
+    assert letter.claim.number in client.get("/office/letters/").content.decode()
 
 
 def test_password_is_reset_on_the_next_run(db, settings):

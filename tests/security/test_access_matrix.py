@@ -60,8 +60,10 @@ from django.utils import timezone
 
 from accounts.admin_scope import administrators_group
 from accounts.models import Absence, User
-from cases.models import ChasePolicy, Notification, TimelineEvent
+from cases.models import CallTask, ChasePolicy, Letter, Notification, TimelineEvent
+from cases.outbox import Changes
 from cases.photos import claim_photo_add, clean_photo
+from cases.recipients import of_resident
 from cases.services import claim_report, complaint_record
 from cases.services.promises import promise_record
 from mobile.models import CareNeedAccess
@@ -92,6 +94,8 @@ class Side:
     notification: Notification
     event: TimelineEvent
     access: CareNeedAccess
+    call_task: models.Model
+    letter: models.Model
     handler: User | None  # someone of theirs a form could name
     user: User | None  # a user whose admin page is theirs (None: a colleague of A's)
     organisation: models.Model | None
@@ -104,6 +108,28 @@ def failed(note: Notification) -> Notification:
     Notification.objects.filter(pk=note.pk).update(status=Notification.Status.FAILED)
     note.refresh_from_db()
     return note
+
+
+def call_and_letter(complaint, resident: Resident):
+    """A call to make and a letter to post about the complaint, as the chase writes them
+    for a resident who gets no message (both due today, whatever day the suite runs)."""
+    as_call, as_letter = (
+        of_resident(Resident(pk=resident.pk, dwelling=resident.dwelling, contact_channel=c))
+        for c in ("phone", "letter")
+    )
+    changes = Changes(timezone.now())
+    changes.tell(
+        complaint,
+        ChasePolicy.for_project(complaint.project),
+        purpose="resident_update",
+        what="update-matrix",
+        recipients=[as_call, as_letter],
+        extra={"date": None},
+    )
+    changes.save()
+    CallTask.objects.filter(complaint=complaint).update(due_at=timezone.now())
+    Letter.objects.filter(complaint=complaint).update(due_on=timezone.localdate())
+    return CallTask.objects.get(complaint=complaint), Letter.objects.get(complaint=complaint)
 
 
 def build_side(name: str, project: Project, dwelling: Dwelling, resident: Resident, by: User):
@@ -139,6 +165,7 @@ def build_side(name: str, project: Project, dwelling: Dwelling, resident: Reside
         ends_on=datetime.date(2026, 3, 6),
     )
     access = CareNeedAccess.objects.create(user=by, resident=resident, purpose="site visit")
+    call_task, letter = call_and_letter(complaint, resident)
     return {
         "project": project,
         "dwelling": dwelling,
@@ -155,6 +182,8 @@ def build_side(name: str, project: Project, dwelling: Dwelling, resident: Reside
         "notification": failed(Notification.objects.filter(claim=claim).first()),
         "event": TimelineEvent.objects.filter(claim=claim).first(),
         "access": access,
+        "call_task": call_task,
+        "letter": letter,
         "secrets": [
             canary,
             claim.number,
@@ -480,6 +509,10 @@ ROUTES: dict[str, Entry] = {
             }
         ),
     ),
+    "m/calls/": public(),
+    "m/calls/<int:pk>/done/": of(
+        lambda s: s.call_task, form=lambda s: {f"call-{s.call_task.pk}-outcome": "reached"}
+    ),
     "m/offline/": public(),
     "m/forms/<slug:kind>/": each(
         lambda s: [{"kind": k} for k in ("visit", "promise", "complaint", "claim")],
@@ -494,6 +527,15 @@ ROUTES: dict[str, Entry] = {
     "office/mine/": public(),
     # Lists the failed messages of the other side too if the scope were wrong.
     "office/messages/failed/": public(),
+    # "Te bellen" and the print batch: lists of the user's own projects only.
+    "office/calls/": public(),
+    "office/calls/<int:pk>/done/": of(
+        lambda s: s.call_task,
+        form=lambda s: {f"call-{s.call_task.pk}-outcome": "reached", "from": "case"},
+    ),
+    "office/letters/": public(),
+    "office/letters/batch.pdf": public(),
+    "office/letters/posted/": Entry(form=lambda s: {"letters": [s.letter.pk]}, foreign=False),
     "office/addresses/<int:pk>/": of(lambda s: s.dwelling, care=True),
     "office/addresses/<int:pk>/care/": of(lambda s: s.dwelling, care=True),
     "office/assign/": Entry(

@@ -154,5 +154,6 @@ def test_a_resident_without_a_written_channel_gets_a_call_note_without_the_link(
     assert not resident_messages(claim)
     claim.refresh_from_db()
     assert claim.status_token  # the link exists; staff can send it by reissuing
-    note = claim.timeline.get(kind="note")
+    note = claim.timeline.get(kind="call_due")
     assert "/s/" not in note.text
+    assert "/s/" not in claim.calltasks.get().body
