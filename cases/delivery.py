@@ -76,6 +76,7 @@ STEP_BOUND = frozenset(
         "reminder",
         "escalation",
         "resident_reminder",
+        "resident_answer_reminder",
         "expert_reminder",
         "resident_update",
         "expert_request",
