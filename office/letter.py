@@ -8,6 +8,7 @@ decision is said in the same words as the status page and the message.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from django.utils import timezone, translation
@@ -121,11 +122,16 @@ def render_letter(claim: DamageClaim) -> bytes:
             pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(3)
 
+        if corporation.logo:
+            # The corporation's own letterhead: its logo (a re-encoded PNG), top left.
+            pdf.image(io.BytesIO(bytes(corporation.logo)), h=18, alt_text=corporation.name)
+            pdf.ln(3)
         pdf.set_font(FONT, "B", 14)
         line(corporation.name, 8)
         pdf.set_font(FONT, "", 10)
-        if corporation.phone:
-            line(_("Phone: %(phone)s") % {"phone": corporation.phone}, 5)
+        phone = claim.project.phone_for_residents()
+        if phone:
+            line(_("Phone: %(phone)s") % {"phone": phone}, 5)
         pdf.ln(12)
         pdf.set_font(FONT, "", 11)
         d = claim.dwelling

@@ -125,7 +125,17 @@ def resident_answer(c: dict[str, Any]) -> tuple[str, str]:
     return subject, _body(said % c, reason, after, _("Open it: %(case_url)s") % c)
 
 
+def appointment_move_asked(c: dict[str, Any]) -> tuple[str, str]:
+    return _("%(address)s: the resident asks to move an appointment") % c, _body(
+        _("The resident of %(address)s asks for another date for: %(work)s (%(when)s).") % c,
+        _("The resident says: %(wish)s") % c if c.get("wish") else "",
+        _("Please contact the resident by %(due)s and agree on a new date.") % c,
+        _("Open it: %(case_url)s") % c,
+    )
+
+
 RENDERERS = {
+    "appointment_move_asked": appointment_move_asked,
     "resident_answer": resident_answer,
     "resident_replied": resident_replied,
     "reminder": reminder,
