@@ -68,7 +68,7 @@ def test_offer_reminded_once_then_accepted_on_the_status_page(client, world, clo
 
     shown = client.get(page(token)).content.decode()
     assert "Gaat u akkoord?" in shown and "Ja, ik ga akkoord" in shown
-    assert "We bieden u € 150,00 voor de schade." in shown
+    assert "We bieden u €\xa0150,00 voor de schade." in shown
     claim.refresh_from_db()
     response = reply(client, token, "yes", claim.step_seq)
     assert response.status_code == 303 and "done=reply-yes" in response["Location"]
@@ -255,7 +255,7 @@ def test_appointments_confirmed_or_asked_to_move_and_the_chase_follows(client, w
         ("promise", n.purpose) for n in Notification.objects.filter(promise=promise)
     }
     page_text = client.get(page(token)).content.decode()
-    assert "U hebt bevestigd" in page_text and "U vroeg om een andere datum" in page_text
+    assert "U hebt deze afspraak bevestigd." in page_text and "U vroeg om een andere datum" in page_text
 
 
 def test_the_status_page_needs_few_queries(client, world, clock, django_assert_max_num_queries):
