@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from accounts.models import Organisation, User
 from projects.models import Project, ProjectMember
 
-from . import complaints, data, promises
+from . import complaints, data, promises, showcase
 from .fill import fill_projects
 from .people import (
     DemoTeam,
@@ -93,6 +93,8 @@ class Report:
     seconds: float = 0.0
     demo: DemoTeam | None = None
     workers: int = 1
+    # A resident's status link with an open offer to answer (with the demo logins).
+    status_link: str = ""
 
 
 def seed(
@@ -149,12 +151,20 @@ def seed(
     counts = fill_projects(
         plans, seed=random_seed, now=now, staff=staff, demo=demo, workers=workers, done=done
     )
+    status_link = ""
     if demo is not None:
         # Projects of the demo pair from earlier runs get the demo people too.
         join_demo_projects(demo)
+        status_link = showcase.open_offer(demo)
     for model in counted_after:
         counts[model] += model.objects.count() - before[model]
-    return Report(rows=counts, seconds=time.monotonic() - started, demo=demo, workers=workers)
+    return Report(
+        rows=counts,
+        seconds=time.monotonic() - started,
+        demo=demo,
+        workers=workers,
+        status_link=status_link,
+    )
 
 
 def _default_workers(projects: int) -> int:

@@ -255,7 +255,10 @@ def test_appointments_confirmed_or_asked_to_move_and_the_chase_follows(client, w
         ("promise", n.purpose) for n in Notification.objects.filter(promise=promise)
     }
     page_text = client.get(page(token)).content.decode()
-    assert "U hebt deze afspraak bevestigd." in page_text and "U vroeg om een andere datum" in page_text
+    assert (
+        "U hebt deze afspraak bevestigd." in page_text
+        and "U vroeg om een andere datum" in page_text
+    )
 
 
 def test_the_status_page_needs_few_queries(client, world, clock, django_assert_max_num_queries):
