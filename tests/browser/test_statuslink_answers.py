@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from cases.models import DamageClaim, TimelineEvent
 from cases.services import (
@@ -41,7 +42,7 @@ def test_a_resident_accepts_the_offer_on_a_phone(browser, live_server, world):
     claim_start_assessment(claim=claim, by=world.handler)
     claim_accept(claim=claim, by=world.handler)
     claim_offer_compensation(claim=claim, by=world.handler, amount=Decimal("150"))
-    today = datetime.date.today()
+    today = timezone.localdate()
     WorkWindow.objects.create(
         dwelling=world.dwelling,
         description="Nieuwe keuken plaatsen",
