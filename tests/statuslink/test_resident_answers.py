@@ -276,3 +276,29 @@ def test_the_status_page_needs_few_queries(client, world, clock, django_assert_m
     with django_assert_max_num_queries(3):
         response = client.get(page(token))
     assert response.content.decode().count("Ja, dat past mij") == 5
+
+
+def test_erasing_the_resident_erases_what_she_wrote_in_her_answers(client, world, clock):
+    from privacy.erase import ERASED, resident_erase
+
+    claim = offered(world)
+    token = token_sent(claim)
+    reply(client, token, "no", claim.step_seq, reason="Bel mijn zoon Kees op 0612345678")
+    window = WorkWindow.objects.create(
+        dwelling=world.dwelling,
+        description="Keuken",
+        starts_on=datetime.date(2026, 6, 15),
+        ends_on=datetime.date(2026, 6, 16),
+        needs_access=True,
+    )
+    client.post(
+        reverse("status_appointment", args=[token, window.pk]),
+        {"answer": "move", "note": "Niet op dinsdag, dan ben ik bij de dokter"},
+    )
+    resident_erase(resident=world.resident, by=world.staff, requested_by="resident", reason="x")
+    claim.refresh_from_db()
+    window.refresh_from_db()
+    assert claim.resident_answer_reason == ERASED and window.resident_answer_note == ERASED
+    for event in TimelineEvent.objects.filter(claim=claim):
+        assert "zoon" not in event.text
+    assert TimelineEvent.objects.get(claim=claim, data__action="decline_offer").by_resident
