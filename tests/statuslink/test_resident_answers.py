@@ -302,3 +302,21 @@ def test_erasing_the_resident_erases_what_she_wrote_in_her_answers(client, world
     for event in TimelineEvent.objects.filter(claim=claim):
         assert "zoon" not in event.text
     assert TimelineEvent.objects.get(claim=claim, data__action="decline_offer").by_resident
+
+
+def test_an_answer_given_on_the_phone_is_recorded_on_the_case_page(client, world, clock):
+    claim = offered(world)
+    client.force_login(world.manager)  # heard it on the phone: anyone on the project
+    response = client.post(
+        reverse("office:case_action", args=["claim", claim.pk, "decline_offer"]),
+        {"decline_offer-reason": "Wil liever dat het parket hersteld wordt"},
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.resident_answer == A.DECLINED
+    event = TimelineEvent.objects.get(claim=claim, data__action="decline_offer")
+    assert event.actor == world.manager and not event.by_resident
+    # The handler is told, since someone else took the answer.
+    assert Notification.objects.get(claim=claim, purpose="resident_answer").recipient_user == (
+        world.handler
+    )
