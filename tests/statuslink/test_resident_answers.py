@@ -320,3 +320,13 @@ def test_an_answer_given_on_the_phone_is_recorded_on_the_case_page(client, world
     assert Notification.objects.get(claim=claim, purpose="resident_answer").recipient_user == (
         world.handler
     )
+
+
+def test_the_case_page_shows_the_residents_answer(client, world, clock):
+    claim = offered(world)
+    reply(client, token_sent(claim), "no", claim.step_seq, reason="Te weinig voor het parket")
+    client.force_login(world.handler)
+    page = client.get(reverse("office:case", args=["claim", claim.pk])).content.decode()
+    assert "Antwoord van de bewoner" in page and "Door de bewoner afgewezen" in page
+    assert "Te weinig voor het parket" in page
+    assert "/do/offer_compensation/" in page and "/do/mark_paid/" not in page
