@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -26,6 +27,10 @@ class Organisation(models.Model):
         help_text=_("Shown to residents as the number to call."),
     )
     email = models.EmailField(_("e-mail address"), blank=True)
+    # The corporation's face to residents: a small PNG, re-encoded on upload
+    # (office/setup_forms.LogoForm), shown on the status page and printed on letters.
+    # Kept in the database: a few kilobytes, no storage to configure or serve.
+    logo = models.BinaryField(_("logo"), blank=True, default=b"", editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -35,6 +40,14 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def logo_data_uri(self) -> str:
+        """The logo as a `data:` address for an <img> (the pages' CSP allows data:
+        images), or "" without one."""
+        if not self.logo:
+            return ""
+        return "data:image/png;base64," + base64.b64encode(bytes(self.logo)).decode()
 
 
 class UserManager(BaseUserManager["User"]):

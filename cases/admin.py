@@ -107,6 +107,10 @@ class DamageClaimAdmin(CaseAdmin):
         "settled_at",
         "expert_requested_at",
         "expert_reported_at",
+        # The resident's yes or no is a lifecycle step (claim_answers.py), not an edit.
+        "resident_answer",
+        "resident_answer_at",
+        "resident_answer_reason",
     ]
     date_hierarchy = "created_at"
     show_full_result_count = False

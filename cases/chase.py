@@ -169,6 +169,8 @@ def _close(case: Case, now: datetime.datetime, changes: Changes) -> None:
 def _awaited(case: Case, party: Party, teams: Teams) -> tuple[list[Recipient], str]:
     """Who is reminded, and with which message."""
     if party == Party.RESIDENT and case.resident_id is not None:
+        if isinstance(case, DamageClaim) and case.awaits_resident_answer:
+            return [of_resident(case.resident)], "resident_answer_reminder"
         return [of_resident(case.resident)], "resident_reminder"
     if party == Party.EXPERT and isinstance(case, DamageClaim) and of_expert(case):
         return [of_expert(case)], "expert_reminder"

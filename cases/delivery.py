@@ -78,6 +78,7 @@ STEP_BOUND = frozenset(
         "reminder",
         "escalation",
         "resident_reminder",
+        "resident_answer_reminder",
         "expert_reminder",
         "resident_update",
         "expert_request",

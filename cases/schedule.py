@@ -69,6 +69,9 @@ def step_plan(case: Case) -> StepPlan | None:
     """The plan of the case's current state; None when the case is no longer open."""
     if not case.is_open:
         return None
+    if isinstance(case, DamageClaim) and case.awaits_resident_answer:
+        # An offered amount or repair date waits for the resident's yes or no.
+        return StepPlan(Party.RESIDENT)
     return _PLANS[type(case)].get(case.status)
 
 

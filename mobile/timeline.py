@@ -84,7 +84,10 @@ def _created(case: Case) -> tuple[str, str]:
 
 
 def _row(event: TimelineEvent) -> Row:
-    actor = event.actor.get_short_name() if event.actor else _("Woonrust")
+    if event.actor:
+        actor = event.actor.get_short_name()
+    else:
+        actor = _("the resident") if event.by_resident else _("Woonrust")
     case = event.claim or event.complaint or event.promise
     url = reverse("mobile:claim", args=[event.claim_id]) if event.claim_id else None
     detail = event.text

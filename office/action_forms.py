@@ -200,6 +200,15 @@ class PaidForm(forms.Form):
         return {"amount_paid": self.cleaned_data["amount_paid"]}
 
 
+class ResidentAnswerForm(forms.Form):
+    """The resident's yes or no, heard on the phone or at the door."""
+
+    reason = _text(_("What the resident said (optional)"), required=False)
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"reason": self.cleaned_data["reason"]}
+
+
 class SettleForm(forms.Form):
     resident_accepted = forms.TypedChoiceField(
         label=_("Did the resident accept the settlement?"),
@@ -285,6 +294,10 @@ ACTION_FORMS: dict[str, dict[str, type[forms.Form]]] = {
         "object": ObjectionForm,
         "plan_repair": RepairForm,
         "offer_compensation": CompensationForm,
+        "accept_offer": ResidentAnswerForm,
+        "decline_offer": ResidentAnswerForm,
+        "accept_repair_date": ResidentAnswerForm,
+        "decline_repair_date": ResidentAnswerForm,
         "mark_repaired": NoteForm,
         "mark_paid": PaidForm,
         "settle": SettleForm,

@@ -8,6 +8,7 @@ decision is said in the same words as the status page and the message.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from django.utils import timezone, translation
@@ -109,7 +110,7 @@ def _new_pdf(title: str, language: str, author: str):
 def _write_letter(
     pdf,
     *,
-    corporation,
+    project,
     dwelling,
     name: str,
     subject: str,
@@ -118,6 +119,7 @@ def _write_letter(
 ) -> None:
     """One letter on a new page, in the active language: sender, address, date,
     subject, salutation, paragraphs, greeting."""
+    corporation = project.corporation
     pdf.add_page()
 
     def line(text: str, height: float = 6) -> None:
@@ -127,11 +129,16 @@ def _write_letter(
         pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
 
+    if corporation.logo:
+        # The corporation's own letterhead: its logo (a re-encoded PNG), top left.
+        pdf.image(io.BytesIO(bytes(corporation.logo)), h=18, alt_text=corporation.name)
+        pdf.ln(3)
     pdf.set_font(FONT, "B", 14)
     line(corporation.name, 8)
     pdf.set_font(FONT, "", 10)
-    if corporation.phone:
-        line(_("Phone: %(phone)s") % {"phone": corporation.phone}, 5)
+    phone = project.phone_for_residents()
+    if phone:
+        line(_("Phone: %(phone)s") % {"phone": phone}, 5)
     pdf.ln(12)
     pdf.set_font(FONT, "", 11)
     for text in (
@@ -170,7 +177,7 @@ def render_letter(claim: DamageClaim) -> bytes:
         )
         _write_letter(
             pdf,
-            corporation=corporation,
+            project=claim.project,
             dwelling=claim.dwelling,
             name=claim.resident.full_name if claim.resident else "",
             subject=subject,
@@ -188,7 +195,7 @@ def render_batch(letters: list[Letter], title: str) -> bytes:
         with translation.override(letter.language or "nl"):
             _write_letter(
                 pdf,
-                corporation=letter.project.corporation,
+                project=letter.project,
                 dwelling=letter.dwelling,
                 name=letter.resident.full_name if letter.resident else "",
                 subject=letter.subject,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -38,6 +39,10 @@ SERVICES: dict[str, dict[str, Callable[..., Any]]] = {
         "object": cs.claim_object,
         "plan_repair": cs.claim_plan_repair,
         "offer_compensation": cs.claim_offer_compensation,
+        "accept_offer": partial(cs.claim_resident_answer, accepted=True),
+        "decline_offer": partial(cs.claim_resident_answer, accepted=False),
+        "accept_repair_date": partial(cs.claim_resident_answer, accepted=True),
+        "decline_repair_date": partial(cs.claim_resident_answer, accepted=False),
         "mark_repaired": cs.claim_mark_repaired,
         "mark_paid": cs.claim_mark_paid,
         "settle": cs.claim_settle,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django import forms
@@ -27,6 +28,7 @@ class ProjectForm(forms.ModelForm):
             "starts_on",
             "ends_on",
             "phase",
+            "resident_phone",
         ]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
@@ -101,3 +103,54 @@ class ImportForm(forms.Form):
             "empty": _("The file is empty."),
         },
     )
+
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_BOX = (600, 200)
+
+
+class LogoForm(forms.Form):
+    """The corporation's logo: any common image, re-encoded as a small PNG (at most
+    600 × 200 pixels, no metadata) before it is stored."""
+
+    logo = forms.FileField(
+        label=_("Logo (PNG, JPEG or WebP, at most 2 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    remove = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    def clean_logo(self) -> bytes | None:
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("The logo is too large: at most 2 MB."), code="size")
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(upload) as image:
+                if image.format not in ("PNG", "JPEG", "WEBP"):
+                    raise forms.ValidationError(
+                        _("Choose a PNG, JPEG or WebP image."), code="format"
+                    )
+                if image.width * image.height > 40_000_000:
+                    raise forms.ValidationError(
+                        _("The logo is too large: at most 2 MB."), code="size"
+                    )
+                image = image.convert("RGBA")
+                image.thumbnail(LOGO_BOX)
+                out = io.BytesIO()
+                image.save(out, format="PNG", optimize=True)
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+            raise forms.ValidationError(
+                _("This file is not an image we can read. Choose a PNG, JPEG or WebP image."),
+                code="invalid",
+            ) from None
+        return out.getvalue()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and not data.get("logo") and not data.get("remove"):
+            self.add_error("logo", _("Choose a logo, or tick “Remove the logo”."))
+        return data

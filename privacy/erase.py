@@ -37,6 +37,7 @@ from cases.models import (
     Promise,
     TimelineEvent,
 )
+from projects.models import WorkWindow
 from residents.models import Resident, Visit
 from statuslink import tokens
 from statuslink.models import SatisfactionAnswer
@@ -51,12 +52,24 @@ log = logging.getLogger(__name__)
 ERASED = "[verwijderd]"
 # The free-text fields of each kind of case; amounts, dates and states are kept.
 CASE_TEXTS: dict[type, tuple[str, ...]] = {
-    DamageClaim: ("description", "decision_reason"),
+    DamageClaim: ("description", "decision_reason", "resident_answer_reason"),
     Complaint: ("description", "extension_reason", "resolution"),
     Promise: ("description", "cancel_reason"),
 }
 # Timeline details that are codes or counts, never words about a person.
-SAFE_DATA_KEYS = {"action", "via", "status_link", "kind", "outcome", "mood", "days", "photos"}
+SAFE_DATA_KEYS = {
+    "action",
+    "via",
+    "status_link",
+    "kind",
+    "outcome",
+    "mood",
+    "days",
+    "photos",
+    "by",
+    "answer",
+    "appointment",
+}
 
 
 def _needles(resident: Resident) -> list[str]:
@@ -198,6 +211,10 @@ def anonymise(resident: Resident, *, now: datetime.datetime, counts: Counter | N
         Letter.objects.filter(resident=resident).update(resident=None, subject="", body="")
 
         SatisfactionAnswer.objects.filter(claim__in=claims).update(remark="")
+        # What was written on the status page about an appointment at her home.
+        WorkWindow.objects.filter(dwelling_id=dwelling_id).exclude(resident_answer_note="").update(
+            resident_answer_note=ERASED
+        )
         photos = list(ClaimPhoto.objects.filter(claim__in=claims))
         names = files_of(photos)
         ClaimPhoto.objects.filter(pk__in=[p.pk for p in photos]).delete()

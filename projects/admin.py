@@ -72,8 +72,10 @@ class DwellingAdmin(ScopedModelAdmin):
 
 @admin.register(WorkWindow)
 class WorkWindowAdmin(ScopedModelAdmin):
-    list_display = ["description", "dwelling", "starts_on", "ends_on"]
-    list_filter = ["starts_on"]
+    # The resident's answer stays editable: after a new date is agreed, clearing it asks
+    # the resident again on their status page.
+    list_display = ["description", "dwelling", "starts_on", "ends_on", "resident_answer"]
+    list_filter = ["starts_on", "needs_access", "resident_answer"]
     list_select_related = ["dwelling"]
     search_fields = ["description", "dwelling__street", "dwelling__postcode"]
     raw_id_fields = ["dwelling"]

@@ -89,6 +89,15 @@ class Project(models.Model):
         related_name="+",
         help_text=_("Last step of the escalation ladder."),
     )
+    resident_phone = models.CharField(
+        _("phone number for residents"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "The number on the status page, in messages and letters. Empty: the "
+            "corporation's number."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = ProjectQuerySet.as_manager()
@@ -105,6 +114,11 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def phone_for_residents(self) -> str:
+        """The number residents are told to call: the project's own, else the
+        corporation's, else the contractor's (empty when none has one)."""
+        return self.resident_phone or self.corporation.phone or self.contractor.phone
 
     def team(self, role: str) -> models.QuerySet[User]:
         return User.objects.filter(memberships__project=self, memberships__role=role)
@@ -208,7 +222,16 @@ class Dwelling(models.Model):
 
 
 class WorkWindow(models.Model):
-    """Planned works in one dwelling, e.g. "kitchen, 12–14 March"."""
+    """Planned works in one dwelling, e.g. "kitchen, 12–14 March".
+
+    When someone must enter the home (`needs_access`), the resident is asked on their
+    status page to confirm the appointment or to ask to move it (statuslink/answers.py);
+    a request to move becomes a promise that the chase follows until someone handles it.
+    """
+
+    class Answer(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed by the resident")
+        MOVE_ASKED = "move_asked", _("The resident asks to move it")
 
     dwelling = models.ForeignKey(
         Dwelling, verbose_name=_("dwelling"), on_delete=models.CASCADE, related_name="work_windows"
@@ -217,6 +240,16 @@ class WorkWindow(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
     note = models.TextField(_("note"), blank=True)
+    needs_access = models.BooleanField(
+        _("someone must enter the home"),
+        default=False,
+        help_text=_("The resident is asked to confirm the appointment on their status page."),
+    )
+    resident_answer = models.CharField(
+        _("resident's answer"), max_length=12, choices=Answer.choices, blank=True
+    )
+    resident_answer_at = models.DateTimeField(_("resident answered at"), null=True, blank=True)
+    resident_answer_note = models.TextField(_("resident's wish"), max_length=1000, blank=True)
 
     class Meta:
         verbose_name = _("work window")

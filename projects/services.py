@@ -24,6 +24,7 @@ def project_create(
     starts_on: datetime.date,
     ends_on: datetime.date,
     phase: str = Project.Phase.PREPARATION,
+    resident_phone: str = "",
 ) -> Project:
     """A new project with the default chase policy; the caller checked `by` may do this."""
     project = Project.objects.create(
@@ -35,6 +36,7 @@ def project_create(
         starts_on=starts_on,
         ends_on=ends_on,
         phase=phase,
+        resident_phone=resident_phone,
     )
     ChasePolicy.objects.create(project=project)
     return project

@@ -89,3 +89,51 @@ class InformationForm(forms.Form):
         if "text" in data and "photos" in data and not data["text"].strip() and not data["photos"]:
             self.add_error("text", _("Write your answer or add a photo."))
         return data
+
+
+ANSWER_MESSAGE = _("Choose yes or no.")
+
+
+class ReplyForm(forms.Form):
+    """The resident's yes or no to an offered amount or a repair date. `step` is the step
+    the page showed, so an answer from a page left open never answers a newer proposal."""
+
+    answer = forms.ChoiceField(
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        error_messages={"required": ANSWER_MESSAGE, "invalid_choice": ANSWER_MESSAGE},
+    )
+    reason = forms.CharField(
+        label=_("Why not? (not required)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Write at most %(limit_value)d characters.")},
+    )
+    step = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Please open the page again and answer once more."),
+            "invalid": _("Please open the page again and answer once more."),
+            "min_value": _("Please open the page again and answer once more."),
+        },
+    )
+
+
+class AppointmentForm(forms.Form):
+    """Confirm an appointment at home, or ask to move it (with the days that suit)."""
+
+    answer = forms.ChoiceField(
+        choices=[("confirm", _("Yes, that suits me")), ("move", _("Ask for another date"))],
+        error_messages={
+            "required": _("Choose whether the date suits you."),
+            "invalid_choice": _("Choose whether the date suits you."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Which days suit you better? (not required)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Write at most %(limit_value)d characters.")},
+    )

@@ -36,6 +36,14 @@ class StatusView:
     question: str = ""
     is_claim: bool = True
     closed: bool = False
+    # Whose page this is: the corporation's name and logo (a data: address), not ours.
+    corporation: str = ""
+    logo: str = ""
+    # The proposal that waits for the resident's yes or no, in words; its deadline.
+    proposal: str = ""
+    proposal_by: str = ""
+    # What the resident answered to the current proposal, in words.
+    answered: str = ""
 
 
 def _date(moment: datetime.datetime | datetime.date | None) -> str:
@@ -74,9 +82,35 @@ def _claim_now(claim: DamageClaim) -> tuple[str, list[str]]:
     return text, details
 
 
+def _proposal(claim: DamageClaim) -> str:
+    if claim.status == C.COMPENSATION_OFFERED and claim.amount_offered is not None:
+        return _("We offer you %(amount)s for the damage.") % {
+            "amount": money(claim.amount_offered)
+        }
+    if claim.status == C.REPAIR_PLANNED and claim.repair_date:
+        return _("We want to repair the damage on %(date)s.") % {"date": _date(claim.repair_date)}
+    return ""
+
+
+def _answered(claim: DamageClaim) -> str:
+    """What the resident said to the current proposal (empty when nothing was said)."""
+    if claim.status not in (C.COMPENSATION_OFFERED, C.REPAIR_PLANNED) or not claim.is_open:
+        return ""
+    when = _date(claim.resident_answer_at)
+    if claim.resident_answer == DamageClaim.Answer.ACCEPTED:
+        return _("On %(date)s you said yes to our proposal.") % {"date": when}
+    if claim.resident_answer == DamageClaim.Answer.DECLINED:
+        return _(
+            "On %(date)s you said no to our proposal. We will contact you with a new proposal."
+        ) % {"date": when}
+    return ""
+
+
 def _claim_next(claim: DamageClaim, now: datetime.datetime) -> str:
     if not claim.is_open:
         return ""
+    if claim.awaits_resident_answer:
+        return _("Next step: you tell us whether you agree.")
     if claim.status == C.WAITING_RESIDENT:
         if claim.step_due_at and claim.step_due_at > now:
             return _("Please send us the information by %(date)s.") % {
@@ -158,7 +192,7 @@ def _question(claim: DamageClaim) -> str:
 
 def describe(case: DamageClaim | Complaint, now: datetime.datetime) -> StatusView:
     project = case.project
-    phone = project.corporation.phone or project.contractor.phone
+    phone = project.phone_for_residents()
     contact = case.handler.first_name if case.handler_id and case.handler else ""
     if isinstance(case, DamageClaim):
         now_text, details = _claim_now(case)
@@ -178,6 +212,10 @@ def describe(case: DamageClaim | Complaint, now: datetime.datetime) -> StatusVie
         )
         if case.status == C.WAITING_RESIDENT:
             view.question = _question(case)
+        if case.awaits_resident_answer:
+            view.proposal = _proposal(case)
+            view.proposal_by = _date(case.step_due_at)
+        view.answered = _answered(case)
     else:
         now_text, details = _complaint_now(case)
         view = StatusView(
@@ -194,4 +232,6 @@ def describe(case: DamageClaim | Complaint, now: datetime.datetime) -> StatusVie
             is_claim=False,
         )
     view.contact, view.phone, view.closed = contact, phone, not case.is_open
+    view.corporation = project.corporation.name
+    view.logo = project.corporation.logo_data_uri
     return view

@@ -20,19 +20,32 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import DamageClaim
 from cases.photos import PhotoRejected
+from cases.services import AlreadyAnswered, claim_resident_answer
 from cases.services.errors import TransitionRefused
 from cases.workdays import local_date_text
 from ops.errors import too_many_requests
+from projects.models import WorkWindow
 
 from . import services
 from .access import StatusCase, case_for_token, rate_limited
-from .forms import InformationForm, SatisfactionForm
+from .appointments import appointment_answer, windows_for
+from .forms import AppointmentForm, InformationForm, ReplyForm, SatisfactionForm
 from .models import CHANGE_WINDOW, SatisfactionAnswer
 from .page import describe
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 # Confirmations shown after a post (`?done=`), so a reload does not post again.
-DONE = {"answer", "information", "updates-off", "updates-on"}
+DONE = {
+    "answer",
+    "information",
+    "updates-off",
+    "updates-on",
+    "reply-yes",
+    "reply-no",
+    "already",
+    "appointment-confirm",
+    "appointment-move",
+}
 
 
 def _private(response: HttpResponse, *, referrer: str = "no-referrer") -> HttpResponse:
@@ -92,6 +105,8 @@ def _page(
     lang: str,
     satisfaction_form: SatisfactionForm | None = None,
     information_form: InformationForm | None = None,
+    reply_form: ReplyForm | None = None,
+    appointment_form: tuple[int, AppointmentForm] | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -108,6 +123,16 @@ def _page(
     waits_for_resident = is_claim and case.status == DamageClaim.Status.WAITING_RESIDENT
     if waits_for_resident and information_form is None:
         information_form = InformationForm()
+    awaits_answer = is_claim and case.awaits_resident_answer
+    if awaits_answer and reply_form is None:
+        reply_form = ReplyForm(initial={"step": case.step_seq})
+    windows = windows_for(case, timezone.localdate(now))
+    for window in windows:
+        window.form = (
+            appointment_form[1]
+            if appointment_form and appointment_form[0] == window.pk
+            else AppointmentForm()
+        )
     done = request.GET.get("done", "")
     context = {
         "view": describe(case, now),
@@ -121,6 +146,8 @@ def _page(
         "change_until": local_date_text(answer.answered_at + CHANGE_WINDOW) if answer else "",
         "satisfaction_form": satisfaction_form if may_answer else None,
         "information_form": information_form if waits_for_resident else None,
+        "reply_form": reply_form if awaits_answer else None,
+        "windows": windows,
         "has_resident": case.resident is not None,
         "updates_on": case.resident is not None and case.resident.non_essential_messages,
     }
@@ -200,4 +227,68 @@ def set_updates(request: HttpRequest, token: str) -> HttpResponse:
     services.status_link_updates_set(case=case, wanted=wanted)
     return HttpResponseRedirect(
         _page_url(token, lang, "updates-on" if wanted else "updates-off"), status=303
+    )
+
+
+def _already(token: str, lang: str) -> HttpResponse:
+    # A second answer (a second tap, another tab, an old page) changes nothing and says so.
+    return HttpResponseRedirect(_page_url(token, lang, "already"), status=303)
+
+
+@require_POST
+def reply(request: HttpRequest, token: str) -> HttpResponse:
+    """The resident's yes or no to the offered amount or the planned repair date."""
+    case, refusal = _gate(request, token)
+    if refusal is not None:
+        return refusal
+    lang = _language(request, case)
+    with translation.override(lang):
+        form = ReplyForm(request.POST)
+        if not isinstance(case, DamageClaim):
+            return _unknown(request)
+        if not form.is_valid():
+            if not case.awaits_resident_answer:
+                return _already(token, lang)
+            return _page(request, case, token, lang=lang, reply_form=form, status=400)
+        accepted = form.cleaned_data["answer"] == "yes"
+        try:
+            claim_resident_answer(
+                claim=case,
+                by=None,
+                accepted=accepted,
+                reason="" if accepted else form.cleaned_data["reason"],
+                step_seq=form.cleaned_data["step"],
+            )
+        except TransitionRefused:
+            # Answered already, or the proposal changed since the page was opened.
+            return _already(token, lang)
+    return HttpResponseRedirect(
+        _page_url(token, lang, "reply-yes" if accepted else "reply-no"), status=303
+    )
+
+
+@require_POST
+def appointment(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """The resident confirms an appointment at home, or asks to move it."""
+    case, refusal = _gate(request, token)
+    if refusal is not None:
+        return refusal
+    lang = _language(request, case)
+    with translation.override(lang):
+        form = AppointmentForm(request.POST)
+        if not form.is_valid():
+            return _page(request, case, token, lang=lang, appointment_form=(pk, form), status=400)
+        confirmed = form.cleaned_data["answer"] == "confirm"
+        try:
+            appointment_answer(
+                case=case, window_id=pk, confirmed=confirmed, note=form.cleaned_data["note"]
+            )
+        except WorkWindow.DoesNotExist:
+            # Another home's works (or none at all): as unknown as a wrong link.
+            return _unknown(request)
+        except AlreadyAnswered:
+            return _already(token, lang)
+    return HttpResponseRedirect(
+        _page_url(token, lang, "appointment-confirm" if confirmed else "appointment-move"),
+        status=303,
     )

@@ -36,19 +36,27 @@ _NEXT_STEP = {
 }
 
 
+def _next_step_text(case: Case) -> Any:
+    if isinstance(case, DamageClaim):
+        if case.awaits_resident_answer:
+            return gettext_lazy("you tell us whether you agree")
+        if case.resident_answer == DamageClaim.Answer.DECLINED:
+            return gettext_lazy("we make you a new proposal")
+    return _NEXT_STEP.get((type(case), case.status), "")
+
+
 def next_step(case: Case) -> str:
     """What happens next, as residents are told (empty when nothing is awaited)."""
-    return str(_NEXT_STEP.get((type(case), case.status), ""))
+    return str(_next_step_text(case))
 
 
 def base_context(case: Case) -> dict[str, Any]:
     project = case.project
-    phone = project.corporation.phone or project.contractor.phone
     return {
         "number": case.number,
         "kind": _KIND[type(case)],
-        "phone": phone,
-        "next_step": _NEXT_STEP.get((type(case), case.status), ""),
+        "phone": project.phone_for_residents(),
+        "next_step": _next_step_text(case),
         "corporation": project.corporation.name,
         "address": case.dwelling.address,
         "promise": case.description if isinstance(case, Promise) else "",
@@ -56,14 +64,24 @@ def base_context(case: Case) -> dict[str, Any]:
 
 
 def _call(c: dict[str, Any], *, link: bool = True) -> str:
-    """How to reach us, after the status link (when the resident has one)."""
+    """How to reach us, after the status link (when the resident has one), signed with
+    the corporation's name: the message comes from them, not from us."""
     if c["phone"]:
         call = _("Questions? Call %(phone)s.") % c
     else:
         call = _("Questions? Ask the site supervisor.")
     if link and c.get("link"):
-        return _body(_("See how it stands: %(link)s") % c, call)
-    return call
+        return _body(_("See how it stands: %(link)s") % c, call, c["corporation"])
+    return _body(call, c["corporation"])
+
+
+def _answer_by(c: dict[str, Any]) -> str:
+    """The question that goes with a proposal, when the resident's answer is awaited."""
+    if not c.get("answer_by"):
+        return ""
+    if c.get("link"):
+        return _("Do you agree? Please tell us by %(answer_by)s. Answer with the link below.") % c
+    return _("Do you agree? Please tell us by %(answer_by)s. Call us.") % c
 
 
 def _body(*lines: str) -> str:
@@ -129,6 +147,7 @@ def claim_objection(c: dict[str, Any]) -> tuple[str, str]:
 def claim_repair_planned(c: dict[str, Any]) -> tuple[str, str]:
     return _("Repair planned for %(number)s") % c, _body(
         _("The repair for your damage report %(number)s is planned on %(repair_date)s.") % c,
+        _answer_by(c),
         _call(c),
     )
 
@@ -136,7 +155,7 @@ def claim_repair_planned(c: dict[str, Any]) -> tuple[str, str]:
 def claim_compensation_offered(c: dict[str, Any]) -> tuple[str, str]:
     return _("Offer for %(number)s") % c, _body(
         _("For your damage report %(number)s we offer you %(amount)s.") % c,
-        _("We will pay this by %(date)s.") % c,
+        _answer_by(c) or _("We will pay this by %(date)s.") % c,
         _call(c),
     )
 
@@ -175,6 +194,14 @@ def resident_reminder(c: dict[str, Any]) -> tuple[str, str]:
     return _("We are still waiting for your information") % c, _body(
         _("We are still waiting for your information about damage report %(number)s.") % c,
         _("Without it we cannot go on. Please contact us.") % c,
+        _call(c),
+    )
+
+
+def resident_answer_reminder(c: dict[str, Any]) -> tuple[str, str]:
+    return _("We are waiting for your answer about %(number)s") % c, _body(
+        _("We are still waiting for your answer about damage report %(number)s.") % c,
+        _("Do you agree with our proposal? Please tell us, then we can go on.") % c,
         _call(c),
     )
 
@@ -264,6 +291,7 @@ RENDERERS = {
     "claim_settled": claim_settled,
     "case_withdrawn": case_withdrawn,
     "resident_reminder": resident_reminder,
+    "resident_answer_reminder": resident_answer_reminder,
     "resident_update": resident_update,
     "complaint_received": complaint_received,
     "complaint_acknowledged": complaint_acknowledged,

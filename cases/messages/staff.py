@@ -36,6 +36,10 @@ _STEP = {
 def step_label(case: Case) -> str:
     if isinstance(case, Promise):
         return _("keep the promise: %(promise)s") % {"promise": case.description}
+    if isinstance(case, DamageClaim) and case.awaits_resident_answer:
+        return _("the resident's answer to the proposal")
+    if isinstance(case, DamageClaim) and case.resident_answer == DamageClaim.Answer.DECLINED:
+        return _("make a new proposal: the resident declined")
     return str(_STEP.get((type(case), case.status), ""))
 
 
@@ -108,7 +112,41 @@ def resident_replied(c: dict[str, Any]) -> tuple[str, str]:
     )
 
 
+def resident_answer(c: dict[str, Any]) -> tuple[str, str]:
+    if c["offer"]:
+        said = (
+            _("The resident accepts the offer for %(number)s (%(address)s).")
+            if c["accepted"]
+            else _("The resident declines the offer for %(number)s (%(address)s).")
+        )
+    else:
+        said = (
+            _("The resident agrees to the repair date of %(number)s (%(address)s).")
+            if c["accepted"]
+            else _("The resident cannot on the repair date of %(number)s (%(address)s).")
+        )
+    if c["accepted"]:
+        subject = _("%(number)s: the resident agrees") % c
+        after = _("Next step: %(step)s, by %(date)s.") % c
+    else:
+        subject = _("%(number)s: the resident does not agree") % c
+        after = _("Make a new proposal by %(date)s.") % c
+    reason = _("The resident says: %(reason)s") % c if c.get("reason") else ""
+    return subject, _body(said % c, reason, after, _("Open it: %(case_url)s") % c)
+
+
+def appointment_move_asked(c: dict[str, Any]) -> tuple[str, str]:
+    return _("%(address)s: the resident asks to move an appointment") % c, _body(
+        _("The resident of %(address)s asks for another date for: %(work)s (%(when)s).") % c,
+        _("The resident says: %(wish)s") % c if c.get("wish") else "",
+        _("Please contact the resident by %(due)s and agree on a new date.") % c,
+        _("Open it: %(case_url)s") % c,
+    )
+
+
 RENDERERS = {
+    "appointment_move_asked": appointment_move_asked,
+    "resident_answer": resident_answer,
     "resident_replied": resident_replied,
     "reminder": reminder,
     "escalation": escalation,

@@ -48,6 +48,18 @@ CLAIM_OPEN_STATUSES = (
 )
 
 
+class ResidentAnswer(models.TextChoices):
+    """The resident's answer to an offered amount or a planned repair date."""
+
+    AWAITED = "awaited", _("Waiting for the resident's answer")
+    ACCEPTED = "accepted", _("Accepted by the resident")
+    DECLINED = "declined", _("Declined by the resident")
+
+
+# The steps in which the handler's proposal waits for the resident's yes or no.
+ANSWERABLE_STATUSES = (ClaimStatus.REPAIR_PLANNED, ClaimStatus.COMPENSATION_OFFERED)
+
+
 class ClaimQuerySet(CaseQuerySet):
     def open(self) -> ClaimQuerySet:
         """Open claims: an open status, and not a rejection whose objection period is over."""
@@ -66,6 +78,9 @@ class DamageClaim(Case):
 
     Status = ClaimStatus
     OPEN_STATUSES = CLAIM_OPEN_STATUSES
+    # The resident's answer is the lifecycle's too: a stale full-row save keeps it.
+    CHASE_FIELDS = (*Case.CHASE_FIELDS, "resident_answer")
+    Answer = ResidentAnswer
 
     class Room(models.TextChoices):
         LIVING_ROOM = "living_room", _("Living room")
@@ -121,6 +136,13 @@ class DamageClaim(Case):
     repair_date = models.DateField(_("repair date"), null=True, blank=True)
     resident_accepted = models.BooleanField(_("resident accepted"), null=True, blank=True)
     objection_used = models.BooleanField(_("objection used"), default=False)
+    # The resident's yes or no to the offered amount or the planned repair date (empty:
+    # nothing asked, e.g. a claim without a resident). Set by cases/services only.
+    resident_answer = models.CharField(
+        _("resident's answer"), max_length=10, choices=ResidentAnswer.choices, blank=True
+    )
+    resident_answer_at = models.DateTimeField(_("resident answered at"), null=True, blank=True)
+    resident_answer_reason = models.TextField(_("resident's reason"), max_length=1000, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     status_token = models.CharField(
@@ -170,6 +192,16 @@ class DamageClaim(Case):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES and self.closed_at is None
+
+    @property
+    def awaits_resident_answer(self) -> bool:
+        """The handler offered an amount or a repair date and the resident has not said
+        yes or no yet: the chase follows the resident."""
+        return (
+            self.is_open
+            and self.status in ANSWERABLE_STATUSES
+            and self.resident_answer == ResidentAnswer.AWAITED
+        )
 
 
 def photo_path(instance: ClaimPhoto, filename: str) -> str:

@@ -43,6 +43,10 @@ class ChasePolicy(models.Model):
     expert_report_days = models.PositiveSmallIntegerField(
         _("claim: the expert reports within (working days)"), default=10
     )
+    resident_answer_days = models.PositiveSmallIntegerField(
+        _("claim: the resident answers an offer or a repair date within (working days)"),
+        default=5,
+    )
     # Reminders and escalation.
     reminder_every_days = models.PositiveSmallIntegerField(
         _("remind every (working days) once a step is due"), default=2

@@ -125,3 +125,12 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d-%m-%Y %H:%M} {self.get_kind_display()}"
+
+    @property
+    def by_resident(self) -> bool:
+        """The resident did this themselves (through their status link): the timeline
+        names them, not the chase."""
+        data = self.data or {}
+        return self.actor_id is None and (
+            data.get("by") == "resident" or data.get("via") == "status_link"
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .assign import case_assign
 from .base import Transition, Who, allowed_actions
+from .claim_answers import AlreadyAnswered, claim_resident_answer
 from .claim_decisions import (
     claim_accept,
     claim_mark_paid,
@@ -52,6 +53,7 @@ from .promises import (
 )
 
 __all__ = [
+    "AlreadyAnswered",
     "CLAIM_TRANSITIONS",
     "COMPLAINT_TRANSITIONS",
     "PROMISE_TRANSITIONS",
@@ -76,6 +78,7 @@ __all__ = [
     "claim_reject",
     "claim_report",
     "claim_request_expert",
+    "claim_resident_answer",
     "claim_resident_answered",
     "claim_settle",
     "claim_start_assessment",

@@ -109,26 +109,46 @@ def claim_object(*, claim: DamageClaim, by: User, reason: str) -> DamageClaim:
     return change(claim, by, "object", apply, reason)
 
 
+def repair_confirm_due(step: Step) -> datetime.datetime:
+    """When the handler is chased to confirm the repair: the working morning after it."""
+    day = step.case.repair_date or timezone.localdate(step.now)
+    return start_of_day(next_working_day(day), hour=step.policy.office_opens_hour)
+
+
+def await_answer(step: Step, handler_due: datetime.datetime) -> datetime.datetime | None:
+    """The proposal now waits for the resident's yes or no (claim_answers.py): the chase
+    reminds the resident when no answer came within `resident_answer_days`, and never
+    later than the handler's own deadline. A claim without a resident has nobody to
+    wait for: the handler's deadline runs on. Returns the answer deadline (or None)."""
+    claim = step.case
+    claim.resident_answer_at, claim.resident_answer_reason = None, ""
+    if claim.resident_id is None:
+        claim.resident_answer = ""
+        claim.step_due_at = handler_due
+        return None
+    claim.resident_answer = DamageClaim.Answer.AWAITED
+    claim.step_due_at = min(step.due_in(step.policy.resident_answer_days), handler_due)
+    return claim.step_due_at
+
+
 def claim_plan_repair(
     *, claim: DamageClaim, by: User, repair_date: datetime.date, note: str = ""
 ) -> DamageClaim:
-    """Plan (or move) the repair; the handler is chased to confirm it the working
-    morning after the repair date."""
+    """Plan (or move) the repair. The resident is asked to agree to the date; once they
+    have, the handler is chased to confirm the repair the working morning after it."""
 
     def apply(step: Step) -> None:
         # "Today" is the Amsterdam date, not the UTC one: they differ just after midnight.
         if repair_date < timezone.localdate(step.now):
             raise InvalidInput(_("The repair date is in the past."), field="repair_date")
         step.case.repair_date = repair_date
-        step.case.step_due_at = start_of_day(
-            next_working_day(repair_date), hour=step.policy.office_opens_hour
-        )
-        step.tell_resident("claim_repair_planned", repair_date=repair_date)
+        answer_by = await_answer(step, repair_confirm_due(step))
+        step.tell_resident("claim_repair_planned", repair_date=repair_date, answer_by=answer_by)
 
     return change(claim, by, "plan_repair", apply, note)
 
 
-def _settle_deadline(step: Step) -> datetime.datetime:
+def settle_deadline(step: Step) -> datetime.datetime:
     """The settle deadline; once it has passed, a short new one so the chase still nags."""
     due = step.case.settle_due_at
     if due is None or due <= step.now:
@@ -142,15 +162,18 @@ def claim_offer_compensation(*, claim: DamageClaim, by: User, amount: Decimal) -
 
     def apply(step: Step) -> None:
         step.case.amount_offered = amount
-        step.case.step_due_at = _settle_deadline(step)
-        step.tell_resident("claim_compensation_offered", amount=amount, date=step.case.step_due_at)
+        pay_by = settle_deadline(step)
+        answer_by = await_answer(step, pay_by)
+        step.tell_resident(
+            "claim_compensation_offered", amount=amount, date=pay_by, answer_by=answer_by
+        )
 
     return change(claim, by, "offer_compensation", apply)
 
 
 def claim_mark_repaired(*, claim: DamageClaim, by: User, note: str = "") -> DamageClaim:
     def apply(step: Step) -> None:
-        step.case.step_due_at = _settle_deadline(step)
+        step.case.step_due_at = settle_deadline(step)
 
     return change(claim, by, "mark_repaired", apply, note)
 
@@ -163,7 +186,7 @@ def claim_mark_paid(
         if paid is None or paid <= 0:
             raise InvalidInput(_("Enter the amount that was paid."), field="amount_paid")
         step.case.amount_paid = paid
-        step.case.step_due_at = _settle_deadline(step)
+        step.case.step_due_at = settle_deadline(step)
         step.tell_resident("claim_paid", amount=paid)
 
     return change(claim, by, "mark_paid", apply)

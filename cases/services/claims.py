@@ -53,8 +53,24 @@ def _t(
     target: str,
     who: Who,
     by_resident: bool = False,
+    when: Callable[[DamageClaim], bool] | None = None,
 ) -> Transition:
-    return Transition(action, label, frozenset(sources), target, who, by_resident=by_resident)
+    return Transition(
+        action, label, frozenset(sources), target, who, when=when, by_resident=by_resident
+    )
+
+
+def _awaits_answer(claim: DamageClaim) -> bool:
+    return claim.resident_answer == DamageClaim.Answer.AWAITED
+
+
+def _not_declined(claim: DamageClaim) -> bool:
+    return claim.resident_answer != DamageClaim.Answer.DECLINED
+
+
+def _may_propose(claim: DamageClaim) -> bool:
+    """A new offer or repair date: after the decision, or after the resident said no."""
+    return claim.status in DECIDED or claim.resident_answer == DamageClaim.Answer.DECLINED
 
 
 D, R = Who.DECIDER, Who.RECORDER
@@ -76,10 +92,63 @@ CLAIM_TRANSITIONS = transitions(
     _t("partly_accept", _("Partly accept"), {S.ASSESSING}, S.PARTLY_ACCEPTED, D),
     _t("reject", _("Reject"), {S.ASSESSING}, S.REJECTED, D),
     _t("object", _("Objection by the resident"), {S.REJECTED}, S.ASSESSING, R),
-    _t("plan_repair", _("Plan the repair"), {*DECIDED, S.REPAIR_PLANNED}, S.REPAIR_PLANNED, D),
-    _t("offer_compensation", _("Offer compensation"), DECIDED, S.COMPENSATION_OFFERED, D),
-    _t("mark_repaired", _("Repaired"), {S.REPAIR_PLANNED}, S.REPAIRED, R),
-    _t("mark_paid", _("Paid"), {S.COMPENSATION_OFFERED}, S.PAID, D),
+    _t(
+        "plan_repair",
+        _("Plan the repair"),
+        {*DECIDED, S.REPAIR_PLANNED, S.COMPENSATION_OFFERED},
+        S.REPAIR_PLANNED,
+        D,
+        # Moving a planned date is always possible; from an offer only once it was declined.
+        when=lambda c: c.status == S.REPAIR_PLANNED or _may_propose(c),
+    ),
+    _t(
+        "offer_compensation",
+        _("Offer compensation"),
+        {*DECIDED, S.COMPENSATION_OFFERED, S.REPAIR_PLANNED},
+        S.COMPENSATION_OFFERED,
+        D,
+        when=_may_propose,
+    ),
+    # The resident's yes or no to the proposal: on their status link (`by=None`), or
+    # recorded by anyone on the project who heard it on the phone or at the door.
+    _t(
+        "accept_offer",
+        _("Resident accepts the offer"),
+        {S.COMPENSATION_OFFERED},
+        S.COMPENSATION_OFFERED,
+        R,
+        by_resident=True,
+        when=_awaits_answer,
+    ),
+    _t(
+        "decline_offer",
+        _("Resident declines the offer"),
+        {S.COMPENSATION_OFFERED},
+        S.COMPENSATION_OFFERED,
+        R,
+        by_resident=True,
+        when=_awaits_answer,
+    ),
+    _t(
+        "accept_repair_date",
+        _("Resident agrees to the repair date"),
+        {S.REPAIR_PLANNED},
+        S.REPAIR_PLANNED,
+        R,
+        by_resident=True,
+        when=_awaits_answer,
+    ),
+    _t(
+        "decline_repair_date",
+        _("Resident cannot on the repair date"),
+        {S.REPAIR_PLANNED},
+        S.REPAIR_PLANNED,
+        R,
+        by_resident=True,
+        when=_awaits_answer,
+    ),
+    _t("mark_repaired", _("Repaired"), {S.REPAIR_PLANNED}, S.REPAIRED, R, when=_not_declined),
+    _t("mark_paid", _("Paid"), {S.COMPENSATION_OFFERED}, S.PAID, D, when=_not_declined),
     _t("settle", _("Settle"), {S.REPAIRED, S.PAID}, S.SETTLED, D),
     _t("withdraw", _("Withdraw"), OPEN, S.WITHDRAWN, R),
 )
@@ -87,7 +156,7 @@ CLAIM_TRANSITIONS = transitions(
 
 def change(
     claim: DamageClaim,
-    by: User,
+    by: User | None,
     action: str,
     apply: Callable[[Step], None],
     reason: str = "",

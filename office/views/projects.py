@@ -33,7 +33,7 @@ from ..access import (
     office_projects,
     office_view,
 )
-from ..setup_forms import ImportForm, MemberForm, PolicyForm, ProjectForm
+from ..setup_forms import ImportForm, LogoForm, MemberForm, PolicyForm, ProjectForm
 
 IMPORT_DIR = Path(settings.VAR_DIR) / "imports"
 SESSION_KEY = "office_import"
@@ -139,6 +139,15 @@ def project_setup(request: OfficeRequest, pk: int) -> HttpResponse:
     )
     policy_form = PolicyForm(data if part == "policy" else None, instance=policy, prefix="c")
     member_form = MemberForm(data if part == "member" else None, people=people, prefix="m")
+    # The logo is the corporation's: only its administrators (and platform staff) set it.
+    may_set_logo = request.user.is_superuser or (
+        request.user.is_administrator and request.user.organisation_id == project.corporation_id
+    )
+    logo_form = LogoForm(
+        data if part == "logo" else None,
+        request.FILES if part == "logo" else None,
+        prefix="l",
+    )
     if request.method == "POST":
         done = False
         if part == "project" and project_form.is_valid():
@@ -154,6 +163,13 @@ def project_setup(request: OfficeRequest, pk: int) -> HttpResponse:
                 role=member_form.cleaned_data["role"],
             )
             done = True
+        elif part == "logo" and may_set_logo and logo_form.is_valid():
+            corporation = project.corporation
+            corporation.logo = (
+                b"" if logo_form.cleaned_data["remove"] else (logo_form.cleaned_data["logo"])
+            )
+            corporation.save(update_fields=["logo"])
+            done = True
         elif part == "remove":
             member_id = request.POST.get("member", "")
             if member_id.isdigit():
@@ -162,7 +178,9 @@ def project_setup(request: OfficeRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(reverse("office:project_setup", args=[project.pk]))
-        if part not in ("project", "policy", "member"):
+        if part == "logo" and not may_set_logo:
+            raise PermissionDenied
+        if part not in ("project", "policy", "member", "logo"):
             # A post that names no form of this page (tampered, or a stale page) still
             # gets a message, not a silent 400.
             messages.error(request, _("Nothing was saved. Send the form again from this page."))
@@ -172,6 +190,7 @@ def project_setup(request: OfficeRequest, pk: int) -> HttpResponse:
         "project_form": project_form,
         "policy_form": policy_form,
         "member_form": member_form,
+        "logo_form": logo_form if may_set_logo else None,
         "members": members,
         "section": "projects",
     }

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from accounts.models import Organisation, User
 from projects.models import Project, ProjectMember
 
-from . import complaints, data, promises
+from . import complaints, data, promises, showcase
 from .contact import seed_contact
 from .fill import fill_projects
 from .people import (
@@ -95,6 +95,8 @@ class Report:
     seconds: float = 0.0
     demo: DemoTeam | None = None
     workers: int = 1
+    # A resident's status link with an open offer to answer (with the demo logins).
+    status_link: str = ""
 
 
 def seed(
@@ -151,14 +153,22 @@ def seed(
     counts = fill_projects(
         plans, seed=random_seed, now=now, staff=staff, demo=demo, workers=workers, done=done
     )
+    status_link = ""
     if demo is not None:
         # Projects of the demo pair from earlier runs get the demo people too.
         join_demo_projects(demo)
         give_demo_handler_due_work(demo, now)
         counts.update(seed_contact(demo, now))
+        status_link = showcase.open_offer(demo)
     for model in counted_after:
         counts[model] += model.objects.count() - before[model]
-    return Report(rows=counts, seconds=time.monotonic() - started, demo=demo, workers=workers)
+    return Report(
+        rows=counts,
+        seconds=time.monotonic() - started,
+        demo=demo,
+        workers=workers,
+        status_link=status_link,
+    )
 
 
 def _default_workers(projects: int) -> int:

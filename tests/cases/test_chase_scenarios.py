@@ -32,6 +32,9 @@ def test_a_claim_across_kings_day_ascension_and_whitsun(chase_world, clock, peop
     services.claim_accept(claim=claim, by=w.handler)
     run_chase_until(clock, ams(2026, 5, 28, 10))
     services.claim_plan_repair(claim=claim, by=w.handler, repair_date=datetime.date(2026, 6, 2))
+    run_chase_until(clock, ams(2026, 5, 29, 12))
+    # The resident agrees to the date on their status link.
+    services.claim_resident_answer(claim=claim, by=None, accepted=True, step_seq=claim.step_seq)
     run_chase_until(clock, ams(2026, 6, 3, 15))
     services.claim_mark_repaired(claim=claim, by=w.supervisor)
     run_chase_until(clock, ams(2026, 6, 4, 9))
@@ -59,6 +62,7 @@ def test_a_claim_across_kings_day_ascension_and_whitsun(chase_world, clock, peop
         ("Tue 26-05-2026 09:00", "reminder", p["anna"], "email"),
         ("Wed 27-05-2026 10:00", "claim_decision", p["truus"], "sms"),
         ("Thu 28-05-2026 10:00", "claim_repair_planned", p["truus"], "sms"),
+        ("Fri 29-05-2026 12:00", "resident_answer", p["anna"], "email"),
         # Repair on Tue 02-06: confirm it the next working morning.
         ("Wed 03-06-2026 08:00", "reminder", p["anna"], "email"),
         ("Thu 04-06-2026 09:00", "claim_settled", p["truus"], "sms"),
@@ -82,6 +86,8 @@ def test_a_claim_across_christmas_and_new_year(chase_world, clock, people):
     services.claim_accept(claim=claim, by=w.handler, reason="Duidelijk onze schade")
     run_chase_until(clock, ams(2027, 1, 8, 10))
     services.claim_offer_compensation(claim=claim, by=w.handler, amount=Decimal("150.00"))
+    run_chase_until(clock, ams(2027, 1, 18, 9, 30))
+    services.claim_resident_answer(claim=claim, by=None, accepted=True, step_seq=claim.step_seq)
     run_chase_until(clock, ams(2027, 1, 18, 10))
     services.claim_mark_paid(claim=claim, by=w.handler)
     run_chase_until(clock, ams(2027, 2, 8, 9))
@@ -101,6 +107,9 @@ def test_a_claim_across_christmas_and_new_year(chase_world, clock, people):
         # Decided in the evening: written at once, sent the next working morning.
         ("Thu 07-01-2027 20:30", "claim_decision", p["truus"], "email"),
         ("Fri 08-01-2027 10:00", "claim_compensation_offered", p["truus"], "email"),
+        # No answer within 5 working days: the resident is reminded once, then accepts.
+        ("Fri 15-01-2027 10:00", "resident_answer_reminder", p["truus"], "email"),
+        ("Mon 18-01-2027 09:30", "resident_answer", p["anna"], "email"),
         ("Mon 18-01-2027 10:00", "claim_paid", p["truus"], "email"),
         ("Mon 01-02-2027 10:00", "resident_update", p["truus"], "email"),
         # Settle deadline: 20 working days from Fri 08-01 08:00 (the decision's morning).

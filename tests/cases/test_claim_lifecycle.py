@@ -41,6 +41,14 @@ CALL = {
     "offer_compensation": lambda c, by: services.claim_offer_compensation(
         claim=c, by=by, amount=Decimal("120.00")
     ),
+    "accept_offer": lambda c, by: services.claim_resident_answer(claim=c, by=by, accepted=True),
+    "decline_offer": lambda c, by: services.claim_resident_answer(claim=c, by=by, accepted=False),
+    "accept_repair_date": lambda c, by: services.claim_resident_answer(
+        claim=c, by=by, accepted=True
+    ),
+    "decline_repair_date": lambda c, by: services.claim_resident_answer(
+        claim=c, by=by, accepted=False
+    ),
     "mark_repaired": lambda c, by: services.claim_mark_repaired(claim=c, by=by),
     "mark_paid": lambda c, by: services.claim_mark_paid(claim=c, by=by, amount_paid=Decimal(120)),
     "settle": lambda c, by: services.claim_settle(claim=c, by=by),
@@ -51,10 +59,24 @@ CALL = {
 STATES = [*S.values, "rejected+closed"]
 
 
-def claim_in(world, state: str) -> DamageClaim:
+A = DamageClaim.Answer
+ANSWERS = {"accept_offer", "decline_offer", "accept_repair_date", "decline_repair_date"}
+
+
+def claim_in(world, state: str, action: str = "") -> DamageClaim:
+    """A claim in `state`, with the resident's answer that makes `action` possible."""
     if state == "rejected+closed":
         return make_claim(world, S.REJECTED, closed_at=TUESDAY, next_chase_at=None)
-    return make_claim(world, state)
+    answer = ""
+    if action in ANSWERS:
+        answer = A.AWAITED
+    elif (action, state) in {
+        ("offer_compensation", S.COMPENSATION_OFFERED),
+        ("offer_compensation", S.REPAIR_PLANNED),
+        ("plan_repair", S.COMPENSATION_OFFERED),
+    }:
+        answer = A.DECLINED  # a new proposal after the resident said no
+    return make_claim(world, state, resident_answer=answer)
 
 
 def test_every_transition_has_a_caller():
@@ -89,7 +111,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(chase_world, state, 
 
 @pytest.mark.parametrize(("state", "action"), LEGAL)
 def test_legal_transitions_go_where_the_table_says(chase_world, state, action):
-    claim = claim_in(chase_world, state)
+    claim = claim_in(chase_world, state, action)
     if action in {"accept", "partly_accept", "reject"}:
         claim.amount_claimed = Decimal(50)
         claim.save()

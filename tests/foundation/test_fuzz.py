@@ -30,10 +30,11 @@ from mobile.forms import ClaimForm, ComplaintForm, PhotoForm, PromiseForm, Visit
 from office.action_forms import ACTION_FORMS
 from office.forms import AssignForm, BulkAssignForm, NoteAddForm, QueueForm
 from office.services import TABLES
-from office.setup_forms import ImportForm, MemberForm, PolicyForm, ProjectForm
+from office.setup_forms import ImportForm, LogoForm, MemberForm, PolicyForm, ProjectForm
 from ops.templates_bidi import BIDI_CONTROLS
+from projects.models import WorkWindow
 from statuslink import tokens
-from statuslink.forms import InformationForm, SatisfactionForm
+from statuslink.forms import AppointmentForm, InformationForm, ReplyForm, SatisfactionForm
 from tests.office import conftest as make
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,17 @@ ERROR_MARKERS = (
 )
 
 
+def _appointment(world) -> WorkWindow:
+    today = timezone.localdate()
+    return WorkWindow.objects.create(
+        dwelling=world.dwelling,
+        description="Keuken",
+        starts_on=today,
+        ends_on=today,
+        needs_access=True,
+    )
+
+
 def fields_of(form: type[forms.Form], prefix: str = "", skip: tuple[str, ...] = ()) -> tuple:
     return tuple(f"{prefix}{name}" for name in form.base_fields if name not in skip)
 
@@ -80,8 +92,8 @@ class Ctx:
         maker = {"claim": make.claim, "complaint": make.complaint, "promise": make.promise}[kind]
         return maker(self.world, **({"status": status} if status else {}))
 
-    def status_claim(self, status: str) -> str:
-        claim = make.claim(self.world, status=status, settled_at=timezone.now())
+    def status_claim(self, status: str, **fields: Any) -> str:
+        claim = make.claim(self.world, status=status, settled_at=timezone.now(), **fields)
         token = tokens.assign(claim, timezone.now())
         claim.save()
         return token
@@ -241,6 +253,14 @@ OFFICE_FORMS = [
         lambda ctx: {"part": "member", "m-role": "handler"},
     ),
     Target(
+        "office: project set-up, the corporation's logo",
+        "corporation_admin",
+        lambda ctx: f"/office/projects/{ctx.world.project.pk}/setup/",
+        fields_of(LogoForm, "l-"),
+        lambda ctx: {"part": "logo"},
+        files=("l-logo",),
+    ),
+    Target(
         "office: address import",
         "corporation_admin",
         lambda ctx: f"/office/projects/{ctx.world.project.pk}/import/",
@@ -255,7 +275,7 @@ ACTION_TARGETS = [
         f"office: {kind} action {action}",
         "handler",
         lambda ctx, kind=kind, action=action: (
-            f"/office/{kind}/{ctx.case(kind, ctx.status_for(kind, action)).pk}/do/{action}/"
+            f"/office/{kind}/{ctx.case_for(kind, action).pk}/do/{action}/"
         ),
         fields_of(form, f"{action}-"),
     )
@@ -278,6 +298,22 @@ RESIDENT_AND_SIGN_IN_FORMS = [
         (*fields_of(InformationForm), "lang"),
         lambda ctx: {"text": "Zie foto"},
         files=("photos",),
+    ),
+    Target(
+        "resident: yes or no to an offer",
+        None,
+        lambda ctx: (
+            f"/s/{ctx.status_claim('compensation_offered', resident_answer='awaited')}/reply/"
+        ),
+        (*fields_of(ReplyForm), "lang"),
+        lambda ctx: {"answer": "no", "step": "1"},
+    ),
+    Target(
+        "resident: an appointment at home",
+        None,
+        lambda ctx: f"/s/{ctx.status_claim('assessing')}/works/{_appointment(ctx.world).pk}/",
+        (*fields_of(AppointmentForm), "lang"),
+        lambda ctx: {"answer": "move"},
     ),
     Target(
         "resident: updates on/off",
@@ -398,19 +434,24 @@ GET_VIEWS = [
 TARGETS = [*PHONE_FORMS, *OFFICE_FORMS, *ACTION_TARGETS, *RESIDENT_AND_SIGN_IN_FORMS, *GET_VIEWS]
 
 
-def _status_for(ctx: Ctx, kind: str, action: str) -> str:
-    """A status in which the handler is offered `action` (first found)."""
+def _case_for(ctx: Ctx, kind: str, action: str):
+    """A fresh case in which the handler is offered `action` (the first state found; for
+    a claim also with the resident's answer awaited or given)."""
     model = {"claim": DamageClaim, "complaint": Complaint, "promise": Promise}[kind]
+    answers = [None, *DamageClaim.Answer.values] if kind == "claim" else [None]
     for status in model.Status.values:
-        case = ctx.case(kind, status)
-        if action in allowed_actions(case, ctx.world.handler, TABLES[kind]):
+        for answer in answers:
+            case = ctx.case(kind, status)
+            if answer:
+                case.resident_answer = answer
+                case.save(update_fields=["resident_answer"])
+            if action in allowed_actions(case, ctx.world.handler, TABLES[kind]):
+                return case
             case.delete()
-            return status
-        case.delete()
     raise AssertionError(f"no status offers {kind} {action}")
 
 
-Ctx.status_for = _status_for  # type: ignore[attr-defined]
+Ctx.case_for = _case_for  # type: ignore[attr-defined]
 
 
 def _value(field: str, payload: str, target: Target) -> Any:

@@ -109,3 +109,20 @@ def test_dwelling_query_count_does_not_grow_with_events(client, world, django_as
         with django_assert_num_queries(9):
             response = client.get(f"/m/d/{dwelling.pk}/")
         assert response.status_code == 200
+
+
+def test_dwelling_page_says_whether_the_resident_confirmed_an_appointment(client, world):
+    today = timezone.localdate()
+    for description, answer in [("Keuken", ""), ("Dak", "confirmed"), ("Badkamer", "move_asked")]:
+        WorkWindow.objects.create(
+            dwelling=world.dwelling,
+            description=description,
+            starts_on=today,
+            ends_on=today,
+            needs_access=True,
+            resident_answer=answer,
+        )
+    client.force_login(world.supervisor)
+    html = client.get(f"/m/d/{world.dwelling.pk}/").text
+    assert "afspraak nog niet bevestigd" in html
+    assert "Door de bewoner bevestigd" in html and "De bewoner vraagt om te verzetten" in html

@@ -625,6 +625,16 @@ ROUTES: dict[str, Entry] = {
     "s/<str:token>/updates/": each(
         lambda s: [{"token": "A" * 43}], form=lambda s: {"on": "0"}, foreign=False
     ),
+    "s/<str:token>/reply/": each(
+        lambda s: [{"token": "A" * 43}],
+        form=lambda s: {"answer": "yes", "step": "1"},
+        foreign=False,
+    ),
+    "s/<str:token>/works/<int:pk>/": each(
+        lambda s: [{"token": "A" * 43, "pk": s.work_window.pk}],
+        form=lambda s: {"answer": "confirm"},
+        foreign=False,
+    ),
     # The admin's own views (the views of registered models are generated below).
     "admin/": public(),
     "admin/login/": public(form={"username": "nobody@jansen.nl", "password": "wrong"}),

@@ -123,12 +123,13 @@ def test_query_count(client, world, clock, django_assert_num_queries):
     token = token_sent(claim)
     # 1. the claim by the token's hash, with project, organisations, handler, resident
     # 2. the complaint by the same hash (always run: same work for every token)
-    with django_assert_num_queries(2):
+    # 3. the planned works at the home
+    with django_assert_num_queries(3):
         assert client.get(url(token)).status_code == 200
     claim_start_assessment(claim=claim, by=world.handler)
     claim_ask_resident(claim=claim, by=world.handler, question="Wanneer?")
-    # 1–2. as above; 3. the question the resident was asked (latest status change)
-    with django_assert_num_queries(3):
+    # 1–3. as above; 4. the question the resident was asked (latest status change)
+    with django_assert_num_queries(4):
         assert client.get(url(token)).status_code == 200
 
 

@@ -93,3 +93,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo logins (password {demo.DEMO_PASSWORD}):")
             for login in demo.DEMO_LOGINS:
                 self.stdout.write(f"  {login.email:<32} {login.role}")
+        if report.status_link:
+            self.stdout.write(f"A resident with an offer to answer: {report.status_link}")
