@@ -185,12 +185,19 @@ def letter(browser, path: Path) -> None:
     pdf[0].render(scale=1.4).to_pil().save(path)
 
 
+def promises(browser, path: Path) -> None:
+    page = _signed_in(browser, "supervisor@demo.woonrust.nl", width=390, height=844)
+    page.goto(f"{BASE}/m/promises/")
+    page.screenshot(path=path)
+
+
 SHOTS: dict[str, Callable] = {
     "screenshot": queue,
     "search": search,
     "dwelling": dwelling,
     "case-errors": case_errors,
     "letter": letter,
+    "promises": promises,
 }
 
 
