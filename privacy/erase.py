@@ -151,15 +151,9 @@ def anonymise_residents(
         ids = [r.pk for r in found]
         theirs = {model: model.objects.filter(resident_id__in=ids) for model in CASE_TEXTS}
 
-        for model, fields in CASE_TEXTS.items():
-            cases = theirs[model]
+        for cases in theirs.values():
             locked = cases.select_for_update(of=("self",)).order_by("pk")
             counts["cases"] += len(locked.values_list("pk", flat=True))
-            cases.update(**{name: erased_text(name) for name in fields})
-            if model in (DamageClaim, Complaint):
-                # The link is her key to the case; the status_link_revoke service
-                # asks for a decider on the case, the privacy officer is not one.
-                cases.exclude(status_link_secret="").update(**tokens.cleared(now))
 
         claims = theirs[DamageClaim].values("pk")
         on_their_cases = (
@@ -168,7 +162,7 @@ def anonymise_residents(
             | Q(promise__in=theirs[Promise].values("pk"))
         )
         events = TimelineEvent.objects.filter(on_their_cases)
-        counts["timeline_events"] += events.update(text=erased_text("text"))
+        counts["timeline_events"] += events.exclude(text="").update(text=ERASED)
         data_scrub(events)
         if redact:
             _redact_at_addresses(found, on_their_cases, counts)
@@ -194,16 +188,36 @@ def anonymise_residents(
         _admin_history_redact(found)
         counts["audit_entries"] += audit_scrub(residents=ids, care_needs=care_needs)
 
-        # Their cases stay (their numbers count) but no longer belong to anyone: the chase
-        # then neither writes to her nor asks staff to call her (recipients.of_resident).
-        for cases in theirs.values():
-            cases.update(resident=None)
+        # Their cases stay (their numbers count) with their texts replaced, but no longer
+        # belong to anyone: the chase then neither writes to her nor asks staff to call
+        # her (recipients.of_resident). One UPDATE per kind of case, each row written once.
+        for model, fields in CASE_TEXTS.items():
+            changes = {name: erased_text(name) for name in fields}
+            if model in (DamageClaim, Complaint):
+                # The link is her key to the case; the status_link_revoke service
+                # asks for a decider on the case, the privacy officer is not one.
+                changes |= links_cleared(model, now)
+            theirs[model].update(resident=None, **changes)
 
         Resident.objects.filter(pk__in=ids).update(
             first_name="", last_name=ERASED, phone="", email="", non_essential_messages=False
         )
         counts["residents"] += len(ids)
     return len(ids)
+
+
+def links_cleared(model: type, now: datetime.datetime) -> dict:
+    """Update expressions that switch off the status link of every case that has one
+    (as `tokens.clear`) and leave the others as they are."""
+    without = Q(status_link_secret="")
+    return {
+        name: Case(
+            When(without, then=F(name)),
+            default=Value(value),
+            output_field=model._meta.get_field(name),
+        )
+        for name, value in tokens.cleared(now).items()
+    }
 
 
 def data_scrub(events: QuerySet[TimelineEvent]) -> int:

@@ -57,10 +57,16 @@ from cases.models import (
 )
 from projects.models import Dwelling, Project
 from residents.models import CareNeed, Resident, Visit
-from statuslink import tokens
 from statuslink.models import SatisfactionAnswer
 
-from .erase import CASE_TEXTS, ERASED, anonymise_residents, data_scrub, erased_text
+from .erase import (
+    CASE_TEXTS,
+    ERASED,
+    anonymise_residents,
+    data_scrub,
+    erased_text,
+    links_cleared,
+)
 from .files import files_delete_pending, photos_delete
 from .models import AnonymisedDwelling, FileToDelete, RetentionPolicy, RetentionRun
 
@@ -256,9 +262,11 @@ def dwellings_anonymise(
             left = Q()
             for name in fields:
                 left |= ~Q(**{name: ""}) & ~Q(**{name: ERASED}) & Q(**{f"{name}__isnull": False})
-            cases.filter(left).update(**{name: erased_text(name) for name in fields})
+            changes = {name: erased_text(name) for name in fields}
             if model in (DamageClaim, Complaint):
-                cases.exclude(status_link_secret="").update(**tokens.cleared(now))
+                left |= ~Q(status_link_secret="")
+                changes |= links_cleared(model, now)
+            cases.filter(left).update(**changes)
         claims = cases_at[DamageClaim].values("pk")
         on_cases = (
             Q(claim__in=claims)
@@ -285,8 +293,9 @@ def _empty(rows: QuerySet[Notification]) -> int:
 
 def _photos_delete(photos: QuerySet[ClaimPhoto], counts: Counter) -> None:
     removed, files = photos_delete(photos)
-    counts["photos"] += removed
-    counts["files"] += files
+    if removed:
+        counts["photos"] += removed
+        counts["files"] += files
 
 
 class _Clock:
