@@ -9,7 +9,9 @@ Three kinds of work, each in batches of RETENTION_BATCH_SIZE, one transaction a 
   there is anonymised as on erasure (privacy/erase.py: names, contact details, care
   needs, her texts, photos, messages, status links, her audit-trail entries), then every
   text left at the address (visit notes, timeline texts, the cases' descriptions) is
-  replaced. The address is marked done (`AnonymisedDwelling`) in the same transaction.
+  replaced. The addresses are marked done (`AnonymisedDwelling`) in the same
+  transaction. A batch of addresses is done with set-based updates and deletes, a
+  fixed number of queries however many addresses it holds.
 - **photos** of claims closed before the photo period: rows deleted, files queued.
 - **messages** written before the message period and no longer pending: recipient,
   address, subject, body and the provider's answer emptied.
