@@ -9,6 +9,9 @@ care needs, the free text of her cases and their timeline, photos (files and thu
 through the storage API), her messages' recipients and bodies, her status links and
 what she wrote on the status page. Texts at her address that are not hers (visit notes,
 a housemate's cases) keep their words but lose her name, number and address.
+
+`anonymise_residents` does this for many residents at once in a fixed number of
+queries (the retention job's batches); `anonymise` is the same for one.
 """
 
 from __future__ import annotations
