@@ -9,6 +9,9 @@ care needs, the free text of her cases and their timeline, photos (files and thu
 through the storage API), her messages' recipients and bodies, her status links and
 what she wrote on the status page. Texts at her address that are not hers (visit notes,
 a housemate's cases) keep their words but lose her name, number and address.
+
+`anonymise_residents` does this for many residents at once in a fixed number of
+queries (the retention job's batches); `anonymise` is the same for one.
 """
 
 from __future__ import annotations
@@ -16,14 +19,14 @@ from __future__ import annotations
 import datetime
 import logging
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from auditlog.context import disable_auditlog
 from django.contrib.admin.models import LogEntry
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -38,12 +41,12 @@ from cases.models import (
     TimelineEvent,
 )
 from projects.models import WorkWindow
-from residents.models import Resident, Visit
+from residents.models import CareNeed, Resident, Visit
 from statuslink import tokens
 from statuslink.models import SatisfactionAnswer
 
 from .audit import audit_scrub
-from .files import files_of, files_queue
+from .files import photos_delete
 from .models import PrivacyRequest
 
 log = logging.getLogger(__name__)
@@ -129,127 +132,189 @@ def resident_erase(*, resident: Resident, by: User, requested_by: str, reason: s
 
 def anonymise(resident: Resident, *, now: datetime.datetime, counts: Counter | None = None):
     """Inside the caller's transaction: everything written about `resident` goes (see
-    the module docstring); returns her row, anonymised. Used by erasure on request and
-    by the retention job. `counts` (if given) is told what was removed.
+    the module docstring); returns her row, anonymised. Erasure on request; the same
+    code as the retention job's batches (`anonymise_residents`)."""
+    anonymise_residents([resident.pk], now=now, counts=counts)
+    return Resident.objects.get(pk=resident.pk)
 
-    The audit trail records no change made here (it would hold the old values); her
+
+def erased_text(name: str) -> Case:
+    """A text column's new value: ERASED, or left as it is when it holds nothing."""
+    empty = Q(**{name: ""}) | Q(**{f"{name}__isnull": True})
+    return Case(When(empty, then=F(name)), default=Value(ERASED), output_field=TextField())
+
+
+def anonymise_residents(
+    residents: Iterable[int],
+    *,
+    now: datetime.datetime,
+    counts: Counter | None = None,
+    redact: bool = True,
+) -> int:
+    """Inside the caller's transaction: everything written about these residents goes
+    (see the module docstring); returns how many were anonymised. `counts` (if given)
+    is told what was removed.
+
+    A fixed number of queries however many residents: set-based UPDATEs and DELETEs,
+    and the few rows that need Python (timeline details, names inside other texts)
+    read in one query each and written back in one `bulk_update`. With `redact` (erasure
+    on request) their names are also taken out of the other texts at their addresses;
+    retention passes False, as it then replaces every text at those addresses.
+
+    The audit trail records no change made here (it would hold the old values); their
     earlier entries in it are scrubbed instead (privacy/audit.py)."""
     counts = counts if counts is not None else Counter()
     with transaction.atomic(), disable_auditlog():
-        resident = Resident.objects.select_for_update().get(pk=resident.pk)
-        pattern = _pattern(_needles(resident))
-        dwelling_id = resident.dwelling_id
-
-        her_cases: list[Any] = []
-        for model, fields in CASE_TEXTS.items():
-            for case in model.objects.select_for_update(of=("self",)).filter(resident=resident):
-                for name in fields:
-                    if getattr(case, name):
-                        setattr(case, name, ERASED)
-                changed = list(fields)
-                if isinstance(case, (DamageClaim, Complaint)) and case.status_link_secret:
-                    # The link is her key to the case; the status_link_revoke service
-                    # asks for a decider on the case, the privacy officer is not one.
-                    tokens.clear(case, now)
-                    changed += ["status_token", "status_link_secret", "status_link_revoked_at"]
-                case.save(update_fields=changed)
-                her_cases.append(case)
-        counts["cases"] += len(her_cases)
-
-        claims = [c for c in her_cases if isinstance(c, DamageClaim)]
-        on_her_cases = (
-            Q(claim__in=claims)
-            | Q(complaint__in=[c for c in her_cases if isinstance(c, Complaint)])
-            | Q(promise__in=[c for c in her_cases if isinstance(c, Promise)])
+        found = list(
+            Resident.objects.select_for_update()
+            .filter(pk__in=list(residents))
+            .order_by("pk")
+            .only("pk", "dwelling_id", "first_name", "last_name", "email", "phone")
         )
-        # One UPDATE for all of them, not one per event (retention does thousands).
-        events = list(TimelineEvent.objects.filter(on_her_cases).only("pk", "text", "data"))
-        for event in events:
-            event.text = ERASED if event.text else ""
-            event.data = _safe_data(event.data)
-        TimelineEvent.objects.bulk_update(events, ["text", "data"], batch_size=500)
-        counts["timeline_events"] += len(events)
-        # Texts at her address about others or the home: her name out, the rest kept.
-        for event in TimelineEvent.objects.filter(dwelling_id=dwelling_id).exclude(on_her_cases):
-            text = _redact(event.text, pattern)
-            if text != event.text:
-                event.text = text
-                event.save(update_fields=["text"])
-                counts["timeline_events"] += 1
-        for visit in Visit.objects.filter(dwelling_id=dwelling_id):
-            note = _redact(visit.note, pattern)
-            if note != visit.note:
-                visit.note = note
-                visit.save(update_fields=["note"])
-                counts["visit_notes"] += 1
-        for model, fields in CASE_TEXTS.items():
-            for case in model.objects.filter(dwelling_id=dwelling_id).exclude(resident=resident):
-                changed = []
-                for name in fields:
-                    text = _redact(getattr(case, name), pattern)
-                    if text != getattr(case, name):
-                        setattr(case, name, text)
-                        changed.append(name)
-                if changed:
-                    case.save(update_fields=changed)
+        if not found:
+            return 0
+        ids = [r.pk for r in found]
+        theirs = {model: model.objects.filter(resident_id__in=ids) for model in CASE_TEXTS}
+
+        for cases in theirs.values():
+            locked = cases.select_for_update(of=("self",)).order_by("pk")
+            counts["cases"] += len(locked.values_list("pk", flat=True))
+
+        claims = theirs[DamageClaim].values("pk")
+        on_their_cases = (
+            Q(claim__in=claims)
+            | Q(complaint__in=theirs[Complaint].values("pk"))
+            | Q(promise__in=theirs[Promise].values("pk"))
+        )
+        events = TimelineEvent.objects.filter(on_their_cases)
+        counts["timeline_events"] += events.exclude(text="").update(text=ERASED)
+        data_scrub(events)
+        if redact:
+            _redact_at_addresses(found, on_their_cases, counts)
 
         Notification.objects.filter(
-            Q(recipient_resident=resident) | on_her_cases, status=Notification.Status.PENDING
+            Q(recipient_resident_id__in=ids) | on_their_cases, status=Notification.Status.PENDING
         ).update(status=Notification.Status.CANCELLED)
-        counts["messages"] += Notification.objects.filter(recipient_resident=resident).update(
+        counts["messages"] += Notification.objects.filter(recipient_resident_id__in=ids).update(
             recipient_resident=None, to="", subject="", body="", provider_answer=""
         )
-        # Messages about her cases to staff and experts quote her name and her case.
-        Notification.objects.filter(on_her_cases).update(subject="", body="", provider_answer="")
-        # Nobody calls or writes to her any more; what was said to her is kept as a fact
-        # (who, when, the outcome), not its text.
-        CallTask.objects.filter(resident=resident, done_at__isnull=True).delete()
-        Letter.objects.filter(resident=resident, posted_at__isnull=True).delete()
-        CallTask.objects.filter(resident=resident).update(
+        # Messages about their cases to staff and experts quote her name and her case.
+        Notification.objects.filter(on_their_cases).update(subject="", body="", provider_answer="")
+        # Nobody calls or writes to them any more; what was said to them is kept as a
+        # fact (who, when, the outcome), not its text.
+        CallTask.objects.filter(resident_id__in=ids, done_at__isnull=True).delete()
+        Letter.objects.filter(resident_id__in=ids, posted_at__isnull=True).delete()
+        CallTask.objects.filter(resident_id__in=ids).update(
             resident=None, subject="", body="", note=""
         )
-        Letter.objects.filter(resident=resident).update(resident=None, subject="", body="")
+        Letter.objects.filter(resident_id__in=ids).update(resident=None, subject="", body="")
 
         SatisfactionAnswer.objects.filter(claim__in=claims).update(remark="")
-        # What was written on the status page about an appointment at her home.
-        WorkWindow.objects.filter(dwelling_id=dwelling_id).exclude(resident_answer_note="").update(
-            resident_answer_note=ERASED
-        )
-        photos = list(ClaimPhoto.objects.filter(claim__in=claims))
-        names = files_of(photos)
-        ClaimPhoto.objects.filter(pk__in=[p.pk for p in photos]).delete()
-        files_queue(names)
-        counts["photos"] += len(photos)
-        counts["files"] += len(names)
-        care_needs = list(resident.care_needs.values_list("pk", flat=True))
-        resident.care_needs.all().delete()
+        # What was written on the status page about an appointment at their homes.
+        WorkWindow.objects.filter(dwelling_id__in={r.dwelling_id for r in found}).exclude(
+            resident_answer_note=""
+        ).update(resident_answer_note=ERASED)
+        photos, files = photos_delete(ClaimPhoto.objects.filter(claim__in=claims))
+        counts["photos"] += photos
+        counts["files"] += files
+        care_needs = list(CareNeed.objects.filter(resident_id__in=ids).values_list("pk", flat=True))
+        if care_needs:
+            CareNeed.objects.filter(pk__in=care_needs).delete()
         counts["care_needs"] += len(care_needs)
 
-        # The admin's history names the rows it changed.
-        for entry in LogEntry.objects.filter(
-            Q(object_repr__icontains=resident.last_name)
-            | Q(change_message__icontains=resident.last_name)
-        ):
-            entry.object_repr = _redact(entry.object_repr, pattern)
-            entry.change_message = _redact(entry.change_message, pattern)
-            entry.save(update_fields=["object_repr", "change_message"])
-        counts["audit_entries"] += audit_scrub(resident=resident, care_needs=care_needs)
+        _admin_history_redact(found)
+        counts["audit_entries"] += audit_scrub(residents=ids, care_needs=care_needs)
 
-        # Her cases stay (their numbers count) but no longer belong to anyone: the chase
-        # then neither writes to her nor asks staff to call her (recipients.of_resident).
-        for model in CASE_TEXTS:
-            model.objects.filter(resident=resident).update(resident=None)
+        # Their cases stay (their numbers count) with their texts replaced, but no longer
+        # belong to anyone: the chase then neither writes to her nor asks staff to call
+        # her (recipients.of_resident). One UPDATE per kind of case, each row written once.
+        for model, fields in CASE_TEXTS.items():
+            changes = {name: erased_text(name) for name in fields}
+            if model in (DamageClaim, Complaint):
+                # The link is her key to the case; the status_link_revoke service
+                # asks for a decider on the case, the privacy officer is not one.
+                changes |= links_cleared(model, now)
+            theirs[model].update(resident=None, **changes)
 
-        resident.first_name = ""
-        resident.last_name = ERASED
-        resident.phone = ""
-        resident.email = ""
-        resident.non_essential_messages = False
-        resident.save(
-            update_fields=["first_name", "last_name", "phone", "email", "non_essential_messages"]
+        Resident.objects.filter(pk__in=ids).update(
+            first_name="", last_name=ERASED, phone="", email="", non_essential_messages=False
         )
-        counts["residents"] += 1
-    return resident
+        counts["residents"] += len(ids)
+    return len(ids)
+
+
+def links_cleared(model: type, now: datetime.datetime) -> dict:
+    """Update expressions that switch off the status link of every case that has one
+    (as `tokens.clear`) and leave the others as they are."""
+    without = Q(status_link_secret="")
+    return {
+        name: Case(
+            When(without, then=F(name)),
+            default=Value(value),
+            output_field=model._meta.get_field(name),
+        )
+        for name, value in tokens.cleared(now).items()
+    }
+
+
+def data_scrub(events: QuerySet[TimelineEvent]) -> int:
+    """Keep only the codes and counts in these events' details (two queries); returns
+    how many changed."""
+    changed = []
+    for pk, data in events.exclude(data={}).values_list("pk", "data"):
+        kept = _safe_data(data)
+        if kept != data:
+            changed.append(TimelineEvent(pk=pk, data=kept))
+    TimelineEvent.objects.bulk_update(changed, ["data"])
+    return len(changed)
+
+
+def _redact_at_addresses(residents: list[Resident], theirs: Q, counts: Counter) -> None:
+    """Texts at their addresses about others or the home: their names out, the rest
+    kept. One read and one write per kind of text."""
+    needles = defaultdict(list)
+    for resident in residents:
+        needles[resident.dwelling_id] += _needles(resident)
+    patterns = {d: p for d, n in needles.items() if (p := _pattern(n)) is not None}
+    if not patterns:
+        return
+    at = list(patterns)
+    ids = [r.pk for r in residents]
+
+    def rewrite(rows, fields: tuple[str, ...]) -> list:
+        changed = []
+        for row in rows.filter(dwelling_id__in=at).only("pk", "dwelling_id", *fields):
+            new = {f: _redact(getattr(row, f), patterns[row.dwelling_id]) for f in fields}
+            if any(new[f] != getattr(row, f) for f in fields):
+                for f, text in new.items():
+                    setattr(row, f, text)
+                changed.append(row)
+        if changed:
+            rows.model.objects.bulk_update(changed, list(fields))
+        return changed
+
+    counts["timeline_events"] += len(rewrite(TimelineEvent.objects.exclude(theirs), ("text",)))
+    counts["visit_notes"] += len(rewrite(Visit.objects.all(), ("note",)))
+    for model, fields in CASE_TEXTS.items():
+        rewrite(model.objects.exclude(resident_id__in=ids), fields)
+
+
+def _admin_history_redact(residents: list[Resident]) -> None:
+    """The admin's history names the rows it changed: their names out (two queries)."""
+    names = {r.last_name for r in residents if r.last_name}
+    pattern = _pattern(n for r in residents for n in _needles(r))
+    if not names or pattern is None:
+        return
+    wanted = Q()
+    for name in names:
+        wanted |= Q(object_repr__icontains=name) | Q(change_message__icontains=name)
+    changed = []
+    for entry in LogEntry.objects.filter(wanted).only("pk", "object_repr", "change_message"):
+        repr_, message = _redact(entry.object_repr, pattern), _redact(entry.change_message, pattern)
+        if (repr_, message) != (entry.object_repr, entry.change_message):
+            entry.object_repr, entry.change_message = repr_, message
+            changed.append(entry)
+    LogEntry.objects.bulk_update(changed, ["object_repr", "change_message"])
 
 
 def is_erased(resident: Resident) -> bool:

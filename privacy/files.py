@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.core.files.storage import Storage
 from django.db import transaction
+from django.db.models import QuerySet
 
 from cases.models import ClaimPhoto
 
@@ -28,6 +29,18 @@ def _storage() -> Storage:
 
 def files_of(photos: Iterable[ClaimPhoto]) -> list[str]:
     return [f.name for p in photos for f in (p.image, p.thumbnail) if f.name]
+
+
+def photos_delete(photos: QuerySet[ClaimPhoto]) -> tuple[int, int]:
+    """Inside the caller's transaction: delete these photo rows (two queries whatever
+    their number) and queue their files; returns (photos, files)."""
+    found = list(photos.values_list("pk", "image", "thumbnail"))
+    if not found:
+        return 0, 0
+    names = [name for _pk, *files in found for name in files if name]
+    ClaimPhoto.objects.filter(pk__in=[pk for pk, *_files in found]).delete()
+    files_queue(names)
+    return len(found), len(names)
 
 
 def files_queue(names: list[str]) -> None:

@@ -9,7 +9,9 @@ Three kinds of work, each in batches of RETENTION_BATCH_SIZE, one transaction a 
   there is anonymised as on erasure (privacy/erase.py: names, contact details, care
   needs, her texts, photos, messages, status links, her audit-trail entries), then every
   text left at the address (visit notes, timeline texts, the cases' descriptions) is
-  replaced. The address is marked done (`AnonymisedDwelling`) in the same transaction.
+  replaced. The addresses are marked done (`AnonymisedDwelling`) in the same
+  transaction. A batch of addresses is done with set-based updates and deletes, a
+  fixed number of queries however many addresses it holds.
 - **photos** of claims closed before the photo period: rows deleted, files queued.
 - **messages** written before the message period and no longer pending: recipient,
   address, subject, body and the provider's answer emptied.
@@ -57,11 +59,17 @@ from cases.models import (
 )
 from projects.models import Dwelling, Project
 from residents.models import CareNeed, Resident, Visit
-from statuslink import tokens
 from statuslink.models import SatisfactionAnswer
 
-from .erase import CASE_TEXTS, ERASED, _safe_data, anonymise, is_erased
-from .files import files_delete_pending, files_of, files_queue
+from .erase import (
+    CASE_TEXTS,
+    ERASED,
+    anonymise_residents,
+    data_scrub,
+    erased_text,
+    links_cleared,
+)
+from .files import files_delete_pending, photos_delete
 from .models import AnonymisedDwelling, FileToDelete, RetentionPolicy, RetentionRun
 
 log = logging.getLogger(__name__)
@@ -226,48 +234,57 @@ def retention_report(policy: RetentionPolicy, now: datetime.datetime | None = No
 # --- The run --------------------------------------------------------------------
 
 
-def dwelling_anonymise(dwelling: Dwelling, *, now: datetime.datetime, counts: Counter) -> None:
-    """Inside the caller's transaction: every resident at this address anonymised, then
-    every text left there replaced; the address marked done."""
-    for resident in Resident.objects.filter(dwelling=dwelling):
-        if not is_erased(resident):
-            anonymise(resident, now=now, counts=counts)
+def dwellings_anonymise(
+    dwellings: list[Dwelling], *, now: datetime.datetime, counts: Counter
+) -> None:
+    """Inside the caller's transaction: every resident at these addresses anonymised
+    (as on erasure, all of them at once), then every text left there replaced; the
+    addresses marked done. A fixed number of queries however many addresses."""
+    if not dwellings:
+        return
+    ids = [d.pk for d in dwellings]
+    residents = Resident.objects.filter(dwelling_id__in=ids).exclude(
+        first_name="", last_name=ERASED
+    )
+    anonymise_residents(
+        list(residents.values_list("pk", flat=True)), now=now, counts=counts, redact=False
+    )
     with disable_auditlog():
         counts["visit_notes"] += (
-            Visit.objects.filter(dwelling=dwelling).exclude(note="").update(note=ERASED)
+            Visit.objects.filter(dwelling_id__in=ids).exclude(note="").update(note=ERASED)
         )
-        events = TimelineEvent.objects.filter(dwelling=dwelling)
+        events = TimelineEvent.objects.filter(dwelling_id__in=ids)
         counts["timeline_events"] += (
             events.exclude(text="").exclude(text=ERASED).update(text=ERASED)
         )
-        for event in events.exclude(data={}):
-            kept = _safe_data(event.data)
-            if kept != event.data:
-                event.data = kept
-                event.save(update_fields=["data"])
-        claims = DamageClaim.objects.filter(dwelling=dwelling)
+        data_scrub(events)
+        cases_at = {model: model.objects.filter(dwelling_id__in=ids) for model in CASE_TEXTS}
         for model, fields in CASE_TEXTS.items():
-            cases = model.objects.filter(dwelling=dwelling)
+            cases = cases_at[model]
+            left = Q()
             for name in fields:
-                cases.exclude(**{name: ""}).exclude(**{name: ERASED}).update(**{name: ERASED})
+                left |= ~Q(**{name: ""}) & ~Q(**{name: ERASED}) & Q(**{f"{name}__isnull": False})
+            changes = {name: erased_text(name) for name in fields}
             if model in (DamageClaim, Complaint):
-                for case in cases.exclude(status_link_secret=""):
-                    tokens.clear(case, now)
-                    case.save(update_fields=LINK_FIELDS)
+                left |= ~Q(status_link_secret="")
+                changes |= links_cleared(model, now)
+            cases.filter(left).update(**changes)
+        claims = cases_at[DamageClaim].values("pk")
         on_cases = (
             Q(claim__in=claims)
-            | Q(complaint__in=Complaint.objects.filter(dwelling=dwelling))
-            | Q(promise__in=Promise.objects.filter(dwelling=dwelling))
+            | Q(complaint__in=cases_at[Complaint].values("pk"))
+            | Q(promise__in=cases_at[Promise].values("pk"))
         )
         Notification.objects.filter(on_cases, status=Notification.Status.PENDING).update(
             status=Notification.Status.CANCELLED
         )
         counts["messages"] += _empty(Notification.objects.filter(on_cases))
         SatisfactionAnswer.objects.filter(claim__in=claims).exclude(remark="").update(remark="")
-        photos = list(ClaimPhoto.objects.filter(claim__in=claims))
-        _photos_delete(photos, counts)
-    AnonymisedDwelling.objects.create(dwelling=dwelling, at=now)
-    counts["dwellings"] += 1
+        _photos_delete(ClaimPhoto.objects.filter(claim__in=claims), counts)
+    AnonymisedDwelling.objects.bulk_create(
+        [AnonymisedDwelling(dwelling_id=pk, at=now) for pk in ids]
+    )
+    counts["dwellings"] += len(ids)
 
 
 def _empty(rows: QuerySet[Notification]) -> int:
@@ -276,14 +293,11 @@ def _empty(rows: QuerySet[Notification]) -> int:
     )
 
 
-def _photos_delete(photos: list[ClaimPhoto], counts: Counter) -> None:
-    if not photos:
-        return
-    names = files_of(photos)
-    ClaimPhoto.objects.filter(pk__in=[p.pk for p in photos]).delete()
-    files_queue(names)
-    counts["photos"] += len(photos)
-    counts["files"] += len(names)
+def _photos_delete(photos: QuerySet[ClaimPhoto], counts: Counter) -> None:
+    removed, files = photos_delete(photos)
+    if removed:
+        counts["photos"] += removed
+        counts["files"] += files
 
 
 class _Clock:
@@ -344,8 +358,7 @@ def _dwellings_batch(policy: RetentionPolicy, now, batch: int, counts: Counter) 
             .select_for_update(skip_locked=True, of=("self",))
             .order_by("pk")[:batch]
         )
-        for dwelling in dwellings:
-            dwelling_anonymise(dwelling, now=now, counts=counts)
+        dwellings_anonymise(dwellings, now=now, counts=counts)
     return bool(dwellings)
 
 
@@ -354,9 +367,10 @@ def _photos_batch(policy: RetentionPolicy, now, batch: int, counts: Counter) -> 
         photos = list(
             photos_due(policy, now)
             .select_for_update(skip_locked=True, of=("self",))
-            .order_by("pk")[:batch]
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
         )
-        _photos_delete(photos, counts)
+        _photos_delete(ClaimPhoto.objects.filter(pk__in=photos), counts)
     return bool(photos)
 
 

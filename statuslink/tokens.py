@@ -50,11 +50,16 @@ def assign(case, now: datetime.datetime) -> str:
     return token
 
 
+def cleared(now: datetime.datetime) -> dict:
+    """The link fields of a case whose link no longer works, e.g. for a
+    `QuerySet.update` of many cases at once."""
+    return {"status_link_secret": "", "status_token": None, "status_link_revoked_at": now}
+
+
 def clear(case, now: datetime.datetime) -> None:
     """Make the case's link stop working (in memory; the caller saves)."""
-    case.status_link_secret = ""
-    case.status_token = None
-    case.status_link_revoked_at = now
+    for name, value in cleared(now).items():
+        setattr(case, name, value)
 
 
 def plain_token(case) -> str | None:

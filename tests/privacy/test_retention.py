@@ -192,17 +192,17 @@ def test_a_run_that_dies_halfway_loses_nothing_and_the_next_one_finishes(
     )
     Resident.objects.create(dwelling=second, first_name="Gerrit", last_name="Oudendijk")
     files = photo_files(settings, home.claim)
-    real = retention.dwelling_anonymise
+    real = retention.dwellings_anonymise
 
-    def dies_on_the_second(dwelling, **kwargs):
-        if dwelling.pk == second.pk:
+    def dies_on_the_second(dwellings, **kwargs):
+        if second.pk in [d.pk for d in dwellings]:
             raise RuntimeError("killed")
-        return real(dwelling, **kwargs)
+        return real(dwellings, **kwargs)
 
     now = after_the_end(world, 25)
     with time_machine.travel(now, tick=False):
         with (
-            mock.patch.object(retention, "dwelling_anonymise", dies_on_the_second),
+            mock.patch.object(retention, "dwellings_anonymise", dies_on_the_second),
             pytest.raises(RuntimeError),
         ):
             run(django_capture_on_commit_callbacks, batch=1)
