@@ -79,8 +79,9 @@ class Item:
 
 
 def end_of_day(now: datetime.datetime) -> datetime.datetime:
-    """Closing time of `now`'s day in Amsterdam: what is due before then is due today."""
-    return start_of_day(local(now).date(), hour=OFFICE_CLOSES)
+    """Closing time of `now`'s day in Amsterdam (or `now`, after closing): what is due
+    before then is due today or overdue."""
+    return max(start_of_day(local(now).date(), hour=OFFICE_CLOSES), now)
 
 
 def _item(case: Case, now: datetime.datetime) -> Item:
