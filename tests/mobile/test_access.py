@@ -27,6 +27,7 @@ MATRIX = {
     "mobile:complaint": ["get"],
     "mobile:promise": ["get"],
     "mobile:promise_act": ["post"],
+    "mobile:call_done": ["post"],
 }
 OUTSIDERS = [
     "other_supervisor",  # another project, another organisation
@@ -76,7 +77,28 @@ def objects(world):
         "mobile:complaint": complaint.pk,
         "mobile:promise": promise.pk,
         "mobile:promise_act": [promise.pk, "done"],
+        "mobile:call_done": call_task(world, promise).pk,
     }
+
+
+def call_task(world, promise):
+    """A call the supervisor must make about the promise (the resident wants calls)."""
+    from cases.models import CallTask, ChasePolicy
+    from cases.outbox import Changes
+    from cases.recipients import of_resident
+
+    world.resident.contact_channel = "phone"
+    changes = Changes(timezone.now())
+    changes.tell(
+        promise,
+        ChasePolicy.for_project(promise.project),
+        purpose="resident_update",
+        what="update-test",
+        recipients=[of_resident(world.resident)],
+        extra={"date": None},
+    )
+    changes.save()
+    return CallTask.objects.get(promise=promise)
 
 
 def _requests(objects):
