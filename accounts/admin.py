@@ -106,3 +106,17 @@ class AbsenceAdmin(ScopedModelAdmin):
     list_display = ["person", "deputy", "starts_on", "ends_on"]
     date_hierarchy = "starts_on"
     raw_id_fields = ["person", "deputy"]
+
+    # Cover is arranged within one's own organisation: a partner's people are seen in
+    # the admin, but whose work goes to whom is theirs to decide.
+    def scope(self, queryset: QuerySet, user: User) -> QuerySet:
+        queryset = super().scope(queryset, user)
+        if user.is_superuser:
+            return queryset
+        return queryset.filter(person__organisation_id=user.organisation_id)
+
+    def get_field_queryset(self, db, db_field, request: HttpRequest) -> QuerySet:
+        queryset = super().get_field_queryset(db, db_field, request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(organisation_id=request.user.organisation_id)

@@ -53,9 +53,19 @@ def test_a_dead_broker_fails_fast_for_the_web_request():
 
 def test_beat_runs_the_sweep_every_minute_on_a_utc_interval():
     assert app.conf.timezone == "UTC" and app.conf.enable_utc is True
-    assert set(settings.CELERY_BEAT_SCHEDULE) == {"chase-sweep", "chase-watchdog", "morning-digest"}
-    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+    assert set(settings.CELERY_BEAT_SCHEDULE) == {
+        "chase-sweep",
+        "chase-watchdog",
+        "morning-digest",
+        "privacy-retention",
+    }
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert isinstance(entry["schedule"], float | int | datetime.timedelta)  # not a crontab
+        if name == "privacy-retention":
+            # Daily; a run late by more than an hour waits for the next day's.
+            assert schedule(entry["schedule"]).run_every == datetime.timedelta(days=1)
+            assert entry["options"]["expires"] == 3600
+            continue
         assert schedule(entry["schedule"]).run_every == datetime.timedelta(seconds=60)
         assert entry["options"]["expires"] == 60  # a late one is dropped, the next one runs
     assert settings.CELERY_BEAT_SCHEDULE["chase-sweep"]["task"] == "cases.tasks.sweep"

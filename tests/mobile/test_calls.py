@@ -97,8 +97,9 @@ def test_the_list_costs_the_same_with_many_calls(client, world, mine, django_ass
     client.get("/m/calls/")
 
     def count() -> None:
-        # 1 session, 2 user, 3 the calls (with address, resident and case) on my projects
-        with django_assert_num_queries(3):
+        # 1 session, 2 user, 3 today's absences (whom I stand in for), 4 the calls (with
+        # address, resident and case) on my projects
+        with django_assert_num_queries(4):
             assert client.get("/m/calls/").status_code == 200
 
     count()

@@ -22,7 +22,7 @@ from residents.services import visit_log
 pytestmark = pytest.mark.django_db
 
 # What one batch may take at most, for 5 addresses as for 50.
-MAX_QUERIES = 40
+MAX_QUERIES = 45
 
 
 def addresses(world, django_capture_on_commit_callbacks, n: int, first: int) -> list[Dwelling]:
