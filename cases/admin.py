@@ -163,7 +163,8 @@ class PromiseAdmin(CaseAdmin):
     list_select_related = ["dwelling", "created_by"]
     search_fields = ["id", "description", "dwelling__street", "dwelling__postcode"]
     raw_id_fields = CASE_RAW_IDS
-    readonly_fields = [*CHASE_READONLY, "done_at"]
+    # The chase and the resident's answer set these, never a person.
+    readonly_fields = [*CHASE_READONLY, "done_at", "work_window", "appointment"]
     date_hierarchy = "due_on"
     show_full_result_count = False
 

@@ -8,7 +8,7 @@ from celery import shared_task
 
 from ops import watchdog
 
-from . import delivery
+from . import appointments, delivery
 from . import sweep as sweeping
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,10 @@ def sweep(self) -> str:
     watchdog.beat(watchdog.CHASE, str(report))
     if report.tally.cases or report.redispatched or report.errors:
         logger.info("Chase sweep: %s", report)
-    return str(report)
+    asked = appointments.ask_due()
+    if asked.asked:
+        logger.info("Chase sweep: %s", asked)
+    return f"{report}; {asked}"
 
 
 @shared_task(ignore_result=True)

@@ -49,6 +49,15 @@ def next_working_day(day: datetime.date) -> datetime.date:
     return day
 
 
+def working_days_before(day: datetime.date, days: int) -> datetime.date:
+    """The working day `days` working days before `day` (`day` itself may be any day)."""
+    for _ in range(days):
+        day -= datetime.timedelta(days=1)
+        while not is_working_day(day):
+            day -= datetime.timedelta(days=1)
+    return day
+
+
 def local(moment: datetime.datetime) -> datetime.datetime:
     """`moment` (aware) as wall-clock time in Amsterdam."""
     if moment.tzinfo is None:

@@ -260,7 +260,15 @@ class WorkWindow(models.Model):
                 condition=Q(ends_on__gte=F("starts_on")), name="work_window_ends_after_start"
             ),
         ]
-        indexes = [models.Index(fields=["dwelling", "starts_on"])]
+        indexes = [
+            models.Index(fields=["dwelling", "starts_on"]),
+            # The chase's question: which appointments at home are still unanswered.
+            models.Index(
+                fields=["starts_on"],
+                condition=Q(needs_access=True, resident_answer=""),
+                name="work_window_unanswered_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.description} ({self.starts_on:%d-%m-%Y} – {self.ends_on:%d-%m-%Y})"

@@ -1,10 +1,12 @@
 """The resident's answer to an appointment at home (a work window that needs access).
 
-Confirming is noted on the address's timeline. Asking to move it opens a promise to the
-resident ("contact them about another date"), so the chase follows the request until
-someone has handled it: the project's handlers are reminded on its due date and the
-ladder goes up from there, like any promise. Each window is answered once: the answer
-is written with a conditional UPDATE, so a second tap or a second tab changes nothing.
+Either answer closes the promise the chase opened when the resident had not answered in
+time (cases/appointments.py). Confirming is noted on the address's timeline. Asking to
+move it opens a promise to the resident ("contact them about another date"), so the
+chase follows the request until someone has handled it: the project's handlers are
+reminded on its due date and the ladder goes up from there, like any promise. Each
+window is answered once: the answer is written with a conditional UPDATE, so a second
+tap or a second tab changes nothing.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import appointments
 from cases.models import ChasePolicy, Promise, TimelineEvent
 from cases.models.base import Case
+from cases.models.promises import Appointment
 from cases.outbox import Changes, dispatch_on_commit
 from cases.recipients import Teams, handlers
 from cases.schedule import in_working_days, next_chase_at
@@ -34,12 +38,6 @@ def windows_for(case: Case, today: datetime.date) -> list[WorkWindow]:
             "starts_on", "pk"
         )[:20]
     )
-
-
-def _when(window: WorkWindow) -> str:
-    if window.starts_on == window.ends_on:
-        return window.starts_on.strftime("%d-%m-%Y")
-    return f"{window.starts_on:%d-%m-%Y} – {window.ends_on:%d-%m-%Y}"
 
 
 def appointment_answer(
@@ -73,11 +71,12 @@ def appointment_answer(
                 kind=TimelineEvent.Kind.NOTE,
                 at=now,
                 text=_("The resident confirmed the appointment: %(work)s, %(when)s.")
-                % {"work": window.description, "when": _when(window)},
+                % {"work": window.description, "when": appointments.when_text(window)},
                 data={**what, "appointment": "confirmed"},
             )
         else:
             _open_move_request(case, window, note, now, what)
+        appointments.answered(window, now=now, confirmed=confirmed)
     return window
 
 
@@ -89,7 +88,7 @@ def _open_move_request(
     due_on = local(in_working_days(now, policy.claim_contact_days, policy)).date()
     description = _("Find another date with the resident for: %(work)s (%(when)s).") % {
         "work": window.description,
-        "when": _when(window),
+        "when": appointments.when_text(window),
     }
     promise = Promise(
         project_id=case.project_id,
@@ -103,6 +102,8 @@ def _open_move_request(
         step_seq=1,
         # Due at the end of that working day, like every promise.
         step_due_at=start_of_day(due_on, hour=policy.office_closes_hour),
+        work_window=window,
+        appointment=Appointment.MOVE,
     )
     promise.save(force_insert=True)
     promise.project = case.project
@@ -124,7 +125,7 @@ def _open_move_request(
         recipients=handlers(promise, Teams([promise.project_id])),
         extra={
             "work": window.description,
-            "when": _when(window),
+            "when": appointments.when_text(window),
             "wish": note,
             "due": promise.step_due_at,
         },

@@ -270,6 +270,19 @@ def complaint_escalated(c: dict[str, Any]) -> tuple[str, str]:
     )
 
 
+def appointment_confirm(c: dict[str, Any]) -> tuple[str, str]:
+    if c.get("link"):
+        ask = _("Does this suit you? Confirm it or ask for another date with the link below.")
+    else:
+        ask = _("Does this suit you? Please call us to confirm it or to ask for another date.")
+    return _("Please confirm our appointment at your home") % c, _body(
+        _("On %(when)s we come to your home (%(address)s) for: %(work)s.") % c,
+        _("Someone must be home to let us in.") % c,
+        ask,
+        _call(c),
+    )
+
+
 def status_link_new(c: dict[str, Any]) -> tuple[str, str]:
     return _("New link for %(number)s") % c, _body(
         _("You have a new link to see how your %(kind)s %(number)s stands.") % c,
@@ -279,6 +292,7 @@ def status_link_new(c: dict[str, Any]) -> tuple[str, str]:
 
 
 RENDERERS = {
+    "appointment_confirm": appointment_confirm,
     "status_link_new": status_link_new,
     "claim_received": claim_received,
     "claim_question": claim_question,

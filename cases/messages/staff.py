@@ -47,9 +47,11 @@ _KINDS = {DamageClaim: "claim", Complaint: "complaint", Promise: "promise"}
 
 
 def case_url(case: Case) -> str:
-    """Where a reminder or escalation takes its reader: a promise opens on the phone (the
-    supervisor keeps it on site), a claim or complaint on its office page."""
-    if isinstance(case, Promise):
+    """Where a reminder or escalation takes its reader: a supervisor's promise opens on
+    the phone (they keep it on site), a claim or complaint on its office page, and so
+    does a promise nobody on site made — the resident's request, the chase's question
+    about an appointment — since the office handles those."""
+    if isinstance(case, Promise) and case.created_by_id is not None:
         path = reverse("mobile:promise", args=[case.pk])
     else:
         path = reverse("office:case", kwargs={"kind": _KINDS[type(case)], "pk": case.pk})

@@ -57,6 +57,14 @@ class ChasePolicy(models.Model):
     escalate_to_corporation_after = models.PositiveSmallIntegerField(
         _("escalate to the corporation after (missed reminders)"), default=4
     )
+    appointment_confirm_days = models.PositiveSmallIntegerField(
+        _("appointment at home: ask an unanswered resident to confirm (working days before)"),
+        default=5,
+        help_text=_(
+            "Still unanswered two working days before the appointment, the project's "
+            "handlers are reminded to call the resident."
+        ),
+    )
     resident_update_days = models.PositiveSmallIntegerField(
         _("update the resident after (working days without news)"), default=10
     )

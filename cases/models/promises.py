@@ -21,6 +21,13 @@ class PromiseStatus(models.TextChoices):
 PROMISE_OPEN_STATUSES = (PromiseStatus.OPEN,)
 
 
+class Appointment(models.TextChoices):
+    """A promise about an appointment at home (a work window that needs access)."""
+
+    CONFIRM = "confirm", _("Get the resident's confirmation")
+    MOVE = "move", _("Find another date with the resident")
+
+
 class Promise(Case):
     PREFIX = "T"
 
@@ -34,6 +41,20 @@ class Promise(Case):
     due_on = models.DateField(_("due on"), default=timezone.localdate)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # Set when the promise is about an appointment at home: the chase opens one to get
+    # an unanswered appointment confirmed (cases/appointments.py), the resident's request
+    # to move one opens another. The resident's answer on the status link closes it.
+    work_window = models.ForeignKey(
+        "projects.WorkWindow",
+        verbose_name=_("appointment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="promises",
+    )
+    appointment = models.CharField(
+        _("about the appointment"), max_length=10, choices=Appointment.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("promise")
@@ -43,6 +64,12 @@ class Promise(Case):
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
                 name="promise_cancel_has_reason",
+            ),
+            # The chase asks once per appointment, whichever sweep gets there first.
+            models.UniqueConstraint(
+                fields=["work_window"],
+                condition=Q(appointment="confirm"),
+                name="promise_one_confirmation_per_appointment",
             ),
         ]
         indexes = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from cases.appointments import ask_due
 from cases.sweep import sweep
 from ops import watchdog
 
@@ -22,3 +23,4 @@ class Command(BaseCommand):
         report = sweep(dispatch=not options["no_dispatch"])
         watchdog.beat(watchdog.CHASE, str(report))
         self.stdout.write(str(report))
+        self.stdout.write(str(ask_due()))
