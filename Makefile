@@ -21,17 +21,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 sync: .venv/.synced
 
 run: .venv/.synced
-	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo --if-empty --demo-users
-	@echo ""
-	@echo "  Woonrust runs at  http://127.0.0.1:$${WOONRUST_PORT:-8000}/"
-	@echo "  Administration:   http://127.0.0.1:$${WOONRUST_PORT:-8000}/admin/"
-	@echo "  Demo logins (password woonrust-demo):"
-	@echo "    supervisor@demo.woonrust.nl  handler@demo.woonrust.nl"
-	@echo "    manager@demo.woonrust.nl     admin@demo.woonrust.nl"
-	@echo "  Ctrl-C stops the web server, the workers and the beat schedule together."
-	@echo ""
-	.venv/bin/honcho -f Procfile start
+	@$(PY) -m ops.devrun
 
 # Production mode on this machine: PostgreSQL, Redis, gunicorn, the chase, mail and SMS
 # workers, one beat and nginx with TLS in front (deploy/serve says what it needs).

@@ -26,6 +26,9 @@ def home(request: HttpRequest) -> HttpResponseRedirect:
         return redirect("mobile:round")
     if request.user.role == User.Role.PRIVACY_OFFICER:
         return redirect("privacy:residents")
+    if request.user.is_superuser and request.user.organisation_id is None:
+        # Platform staff work on organisations and their administrators, not on cases.
+        return redirect("admin:index")
     return redirect("office:queue")
 
 

@@ -28,7 +28,8 @@ SECRET_KEY = env_str("SECRET_KEY", INSECURE_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The address residents reach the site under: status links in messages start with it.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Embedded default: where `make run` serves (WOONRUST_PORT, default 8000).
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_str('WOONRUST_PORT', '8000')}").rstrip("/")
 
 if not DEBUG:
     if not SECRET_KEY or SECRET_KEY == INSECURE_SECRET_KEY or len(SECRET_KEY) < 50:

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from random import Random
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from accounts.admin_scope import administrators_group
@@ -26,16 +27,65 @@ class DemoLogin:
     role: str
     at_contractor: bool
     full_name: str
+    # What `make run` prints beside the login: the role in words and where it lands.
+    lands: str
+    title: str
+    # Platform staff belong to no organisation and see every one (the Django admin).
+    platform_staff: bool = False
 
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
-    DemoLogin(f"supervisor@{DEMO_DOMAIN}", User.Role.SUPERVISOR, True, "Sanne de Wit"),
-    DemoLogin(f"handler@{DEMO_DOMAIN}", User.Role.HANDLER, False, "Ruben Visser"),
-    DemoLogin(f"manager@{DEMO_DOMAIN}", User.Role.MANAGER, True, "Els van Dijk"),
-    DemoLogin(f"admin@{DEMO_DOMAIN}", User.Role.ADMINISTRATOR, False, "Joost Mulder"),
+    DemoLogin(
+        f"supervisor@{DEMO_DOMAIN}",
+        User.Role.SUPERVISOR,
+        True,
+        "Sanne de Wit",
+        "/m/",
+        "site supervisor",
+    ),
+    DemoLogin(
+        f"handler@{DEMO_DOMAIN}",
+        User.Role.HANDLER,
+        False,
+        "Ruben Visser",
+        "/office/",
+        "back-office handler",
+    ),
+    DemoLogin(
+        f"manager@{DEMO_DOMAIN}",
+        User.Role.MANAGER,
+        True,
+        "Els van Dijk",
+        "/office/",
+        "project manager",
+    ),
+    DemoLogin(
+        f"admin@{DEMO_DOMAIN}",
+        User.Role.ADMINISTRATOR,
+        False,
+        "Joost Mulder",
+        "/office/ and /admin/",
+        "organisation administrator",
+    ),
     # The corporation's privacy officer: residents' requests, the care-need access log,
     # the audit trail and retention (/office/privacy/).
-    DemoLogin(f"privacy@{DEMO_DOMAIN}", User.Role.PRIVACY_OFFICER, False, "Noor Bakker"),
+    DemoLogin(
+        f"privacy@{DEMO_DOMAIN}",
+        User.Role.PRIVACY_OFFICER,
+        False,
+        "Noor Bakker",
+        "/office/privacy/",
+        "privacy officer",
+    ),
+    DemoLogin(
+        f"staff@{DEMO_DOMAIN}",
+        User.Role.ADMINISTRATOR,
+        False,
+        "Platform Beheer",
+        "/admin/",
+        "platform staff",
+        platform_staff=True,
+    ),
 )
 
 
@@ -167,26 +217,31 @@ def _people_names(org: Organisation, role: str, n: int) -> list[tuple[str, str]]
 
 
 def ensure_demo_team(orgs: Organisations) -> DemoTeam:
-    """The four demo logins, with the password reset; safe to call on every run."""
+    """The demo logins, with the password reset; safe to call on every run."""
     corporation, contractor = orgs.demo_pair
     users = {}
     for login in DEMO_LOGINS:
+        if login.platform_staff and not settings.DEBUG:
+            # A published password that sees every organisation: only for `make run`.
+            continue
         org = contractor if login.at_contractor else corporation
         user = User.objects.filter(email__iexact=login.email).first() or User(email=login.email)
         user.full_name = login.full_name
-        user.organisation = org
+        user.organisation = None if login.platform_staff else org
         user.role = login.role
         user.is_active = True
         # The administrator needs the Django admin, but must not become platform staff
-        # who see every organisation's data.
+        # who see every organisation's data; only the platform staff login is.
         user.is_staff = login.role == User.Role.ADMINISTRATOR
-        user.is_superuser = False
+        user.is_superuser = login.platform_staff
         # The demo handler reads the chase's reminders in the morning digest (their
         # role's default, chosen explicitly so "My messages" shows it as a choice).
         if login.role == User.Role.HANDLER:
             user.email_delivery = User.Delivery.DIGEST
         user.set_password(DEMO_PASSWORD)
         user.save()
+        if login.platform_staff:
+            continue
         if user.is_staff:
             user.groups.add(administrators_group())
         users[login.role] = user

@@ -6,7 +6,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from accounts.models import User
+from tests.conftest import PASSWORD, give_totp
 
 
 @pytest.mark.parametrize("url", ["/m/", "/office/"])
@@ -96,6 +97,13 @@ def role_alert_present(html: str) -> bool:
 def test_home_sends_people_where_they_work(client, world, who, where):
     client.force_login(getattr(world, who))
     assert client.get("/")["Location"] == where
+
+
+def test_home_sends_platform_staff_to_the_admin(client, db):
+    staff = User.objects.create_superuser("platform@example.nl", "x")
+    give_totp(staff)
+    client.force_login(staff)
+    assert client.get("/")["Location"] == "/admin/"
 
 
 def test_a_refused_form_post_explains_itself_in_dutch(db):

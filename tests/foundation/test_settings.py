@@ -119,3 +119,20 @@ def test_embedded_default_needs_no_servers(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["sqlite", "wal", "filesystem://"]
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        ({"SITE_URL": "", "WOONRUST_PORT": ""}, "http://127.0.0.1:8000"),
+        ({"SITE_URL": "", "WOONRUST_PORT": "8123"}, "http://127.0.0.1:8123"),
+        (
+            {"SITE_URL": "https://woonrust.example.nl/", "WOONRUST_PORT": "8123"},
+            "https://woonrust.example.nl",
+        ),
+    ],
+)
+def test_status_links_point_at_the_port_make_run_serves(env, site_url):
+    result = run_django("from django.conf import settings; print(settings.SITE_URL)", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == site_url

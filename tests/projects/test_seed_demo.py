@@ -194,7 +194,10 @@ def test_demo_users_are_idempotent_and_see_data(db, settings):
         assert authenticate(username=email, password=demo.DEMO_PASSWORD) is not None
     admin = users.get(email="admin@demo.woonrust.nl")
     assert admin.is_staff and not admin.is_superuser
-    assert not any(u.is_superuser for u in users)
+    # Only the platform staff login sees every organisation, and belongs to none.
+    assert [u.email for u in users if u.is_superuser] == ["staff@demo.woonrust.nl"]
+    assert users.get(email="staff@demo.woonrust.nl").organisation is None
+    users = users.exclude(is_superuser=True)
 
     pair_projects = Project.objects.filter(
         corporation__name="Woonstede", contractor__name="Bouwbedrijf Jansen"
@@ -248,7 +251,11 @@ def test_no_demo_users_without_debug(db, settings):
     assert not User.objects.filter(email__endswith="@demo.woonrust.nl").exists()
 
     seed_demo(dwellings=5, claims=5, demo_users=True)
-    assert User.objects.filter(email__endswith="@demo.woonrust.nl").count() == len(DEMO_EMAILS)
+    demo_users = User.objects.filter(email__endswith="@demo.woonrust.nl")
+    # All but platform staff: a published password that sees every organisation is for
+    # `make run` (DEBUG) only.
+    assert demo_users.count() == len(DEMO_EMAILS) - 1
+    assert not demo_users.filter(is_superuser=True).exists()
 
 
 def test_if_empty_does_nothing_on_a_database_with_projects(world):

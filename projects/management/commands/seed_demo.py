@@ -64,8 +64,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # `make run` asks for -v0: it prints the logins itself, last, once.
+        quiet = options["verbosity"] == 0
         if options["if_empty"] and Project.objects.exists():
-            self.stdout.write("The database already has projects: no demo data added.")
+            if not quiet:
+                self.stdout.write("The database already has projects: no demo data added.")
             return
         try:
             sizes = demo.sizes_for(options["dwellings"], options["claims"])
@@ -80,8 +83,14 @@ class Command(BaseCommand):
             with_demo_users=with_demo_users,
             random_seed=options["seed"],
             workers=options["workers"] or None,
-            log=self.stdout.write,
+            log=(lambda line: None) if quiet else self.stdout.write,
         )
+        if quiet:
+            self.stdout.write(
+                f"Demo data loaded in {report.seconds:.0f} s: {sizes.dwellings:,} dwellings, "
+                f"{sizes.claims:,} damage claims."
+            )
+            return
 
         self.stdout.write(
             f"Done in {report.seconds:.1f} s ({report.workers} at a time). Rows added:"
@@ -92,6 +101,8 @@ class Command(BaseCommand):
         if report.demo is not None:
             self.stdout.write(f"Demo logins (password {demo.DEMO_PASSWORD}):")
             for login in demo.DEMO_LOGINS:
-                self.stdout.write(f"  {login.email:<32} {login.role}")
+                if login.platform_staff and not settings.DEBUG:
+                    continue
+                self.stdout.write(f"  {login.email:<32} {login.title:<28} {login.lands}")
         if report.status_link:
             self.stdout.write(f"A resident with an offer to answer: {report.status_link}")
