@@ -59,10 +59,14 @@ def welcome(port: str) -> str:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
+    from django.conf import settings
+
     from projects.demo import DEMO_LOGINS, DEMO_PASSWORD
 
+    # seed_demo makes the platform staff login only with DEBUG on.
+    logins = [login for login in DEMO_LOGINS if settings.DEBUG or not login.platform_staff]
     base = f"http://127.0.0.1:{port}"
-    width = max(len(login.email) for login in DEMO_LOGINS)
+    width = max(len(login.email) for login in logins)
     lines = [
         "",
         "─" * 78,
@@ -70,7 +74,7 @@ def welcome(port: str) -> str:
         "",
         f"  Demo logins, password {DEMO_PASSWORD}, and where each lands:",
     ]
-    for login in DEMO_LOGINS:
+    for login in logins:
         lines.append(f"    {login.email:<{width}}  {login.title:<27} {login.lands}")
     lines += [
         "",

@@ -27,7 +27,7 @@ from cases.delivery import deliver
 from cases.models import ChasePolicy, Notification
 from cases.schedule import office
 from cases.sweep import sweep
-from cases.workdays import local, next_office_moment
+from cases.workdays import local, next_office_moment, next_working_day
 from ops import watchdog
 
 _AT = re.compile(
@@ -53,13 +53,7 @@ def parse_at(text: str, now: datetime.datetime) -> datetime.datetime:
     elif day_text == "tomorrow":
         day = today + datetime.timedelta(days=1)
     elif day_text == "next-working-day":
-        opens = next_office_moment(
-            timezone.make_aware(
-                datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
-            ),
-            **office(ChasePolicy()),
-        )
-        day = local(opens).date()
+        day = next_working_day(today)
     else:
         try:
             day = datetime.date.fromisoformat(day_text)
