@@ -1,5 +1,5 @@
 # Woonrust: `make run` starts everything on this machine, `make test` runs the whole suite.
-.PHONY: run serve test lint format messages bench-seed sync clean
+.PHONY: run serve test lint format messages bench bench-seed sync clean
 
 # uv fetches Python itself where it can; where it cannot, use an interpreter that is
 # already installed (pyenv or the system), 3.13 preferred.
@@ -27,6 +27,12 @@ run: .venv/.synced
 # workers, one beat and nginx with TLS in front (deploy/serve says what it needs).
 serve: .venv/.synced
 	deploy/serve
+
+# Every speed figure over HTTP (gunicorn as in production) beside two yardsticks, one
+# line each; seeds or reuses a 10k and a 1M database (bench/http). BENCH_SIZES=10000
+# for a quick run.
+bench: .venv/.synced
+	$(PY) bench/http
 
 test: .venv/.synced
 	.venv/bin/ruff check .

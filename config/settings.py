@@ -98,6 +98,13 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
+# Speed measurement only (`make bench`, bench/http): the yardstick pages under /bench/
+# and an X-Bench-Queries header on every response. Never on in production.
+BENCH = env_bool("WOONRUST_BENCH", False)
+if BENCH:
+    INSTALLED_APPS.append("benchmarks")
+    MIDDLEWARE.insert(0, "benchmarks.middleware.query_count_middleware")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from allauth.account import views as allauth_views
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -54,3 +55,6 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]
+if settings.BENCH:
+    # The yardsticks of `make bench` (benchmarks/): absent, so a 404, without the setting.
+    urlpatterns.append(path("bench/", include("benchmarks.urls")))
