@@ -71,6 +71,7 @@ def test_make_bench_prints_every_figure_on_a_small_seed():
         for db in ("1k", "template", "chase"):
             drop_database(f"{prefix}_{db}")
         (ROOT / "var" / "bench" / f"seed-{prefix}_1k.log").unlink(missing_ok=True)
+        (ROOT / "var" / "bench" / "gunicorn-1k.log").unlink(missing_ok=True)
     out = run.stdout
     assert run.returncode == 0, out[-3000:] + run.stderr[-3000:]
     assert re.search(r"^# loadavg start: [\d.]+ [\d.]+ [\d.]+", out, re.MULTILINE)
