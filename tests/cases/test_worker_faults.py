@@ -52,7 +52,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 def worker_broker_url() -> str:
     """The Redis database after the test broker's: each test run's workers get their own,
-    so two runs (with different TEST_BROKER_URLs) never meet each other's workers."""
+    so two runs (with different TEST_BROKER_URLs) never meet each other's workers.
+    $WOONRUST_TEST_WORKER_BROKER_URL names another (where only one database is free)."""
+    if named := os.environ.get("WOONRUST_TEST_WORKER_BROKER_URL"):
+        return named
     base = redis.connection.parse_url(settings.CELERY_BROKER_URL)
     db = int(base.get("db", 0)) + 1
     return f"redis://{base.get('host', '127.0.0.1')}:{base.get('port', 6379)}/{db}"
