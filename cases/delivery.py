@@ -1,18 +1,33 @@
-"""Sending one outbox row: claimed by compare-and-set, so two deliveries never both send.
+"""Sending outbox rows in batches: claimed at once, so two deliveries never both send one.
 
-A delivery first takes a lease on the row with one conditional UPDATE (still pending,
-due, and the attempt counter bumped, `send_after` pushed `LEASE` ahead; renewed while
-the provider call runs, see lease.py). Only the
-process whose UPDATE changed exactly one row sends; everyone else — a duplicate task,
-a re-dispatch by the sweep, a redelivery after a crash — finds nothing to claim. The
-outcome is written back: `sent` with the provider's answer, or a later `send_after`
-(exponential back-off, within office hours), or `failed` after `MAX_ATTEMPTS`.
+A delivery task carries up to `outbox.DISPATCH_CHUNK` ids. `deliver_batch` takes the lease
+on those still pending and due with one statement — `UPDATE … WHERE id IN (SELECT … FOR
+UPDATE SKIP LOCKED) RETURNING` (attempts + 1, `send_after` pushed `LEASE` ahead) — so
+each row is claimed by exactly one process: a duplicate task, a re-dispatch by the sweep,
+a redelivery after a crash or a second worker racing on the same ids finds nothing to
+claim. In the same transaction it loads the rows with their cases and the projects'
+policies (a constant number of queries), looks again at each (`why_not`, office hours)
+and marks the rest `sending` in one statement. Then it hands them to the providers
+(sending.py: one SMTP connection for the batch's e-mail, up to 16 text messages at once),
+keeps their lease alive meanwhile (lease.py), and writes the outcomes in bulk
+(outcomes.py): `sent` with the provider's answer, or a later `send_after` (exponential
+back-off, within office hours), or `failed` after `MAX_ATTEMPTS` or a permanent refusal.
+`deliver` is a batch of one.
 
-Delivery is at-least-once towards the provider: a process that dies after the provider
-accepted the message but before `sent` was written leaves the row pending; after the
-lease it is sent again. The notification id travels with every message
+A batch is bounded in time: after `BATCH_SECONDS` it hands nothing more over; what is
+left is put back (the attempt given back) and published again at once. Outcomes are
+written every `FLUSH_EVERY` seconds as the batch goes, not only at its end.
+
+Delivery is at-least-once towards the provider. A process that dies mid-batch (SIGKILL,
+OOM, power) leaves its rows pending and leased; after the lease (at most `LEASE` after
+the last renewal) the sweep publishes them again and they are sent again. What can then
+reach a recipient twice is bounded: the messages of that batch accepted by the provider
+since the last flush — those handed over in the last `FLUSH_EVERY` seconds plus the one
+on the wire, never more than one batch — each at most once more per death. Messages not
+yet handed over are sent once. The notification id travels with every message
 (`X-Woonrust-Notification`, a fixed Message-ID, the SMS idempotency key) so a provider
-or mail client can drop such a repeat.
+or mail client can drop such a repeat; the next attempt finds the `sending` mark and logs
+that the provider may have it already.
 
 Before sending, in the transaction that takes the lease, delivery looks again
 (`why_not`): a message the case no longer wants is `cancelled` with the reason, and a
@@ -33,35 +48,32 @@ from __future__ import annotations
 import datetime
 import logging
 import re
-import smtplib
-from email.utils import parseaddr
+import time
+from collections import Counter
 
-from django.conf import settings
-from django.core.mail import EmailMessage, mailers
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from .lease import LEASE, keeper
-from .messages.link import body_for_sending
-from .models import CallTask, ChasePolicy, Notification, TimelineEvent
+from .models import Notification
 from .models.base import Case
-from .outbox import caller_id
-from .schedule import office
-from .sms import SmsRejected, get_sms_backend
+from .outcomes import MAX_ATTEMPTS, Ledger, backoff, case_of, is_permanent
+from .schedule import office, policies_for
+from .sending import send_emails, send_texts
 from .workdays import local, next_office_moment
+
+__all__ = ["MAX_ATTEMPTS", "backoff", "claim", "deliver", "deliver_batch", "is_permanent"]
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
 SENDING = "sending"
-MAX_BACKOFF = datetime.timedelta(hours=1)
-
-
-def backoff(attempt: int) -> datetime.timedelta:
-    """1, 2, 4, … minutes after the attempt-th failure, at most an hour."""
-    return min(datetime.timedelta(minutes=2 ** (attempt - 1)), MAX_BACKOFF)
+# A batch hands nothing more over after this long (well inside LEASE, which is renewed
+# anyway); the rest is put back and published again.
+BATCH_SECONDS = 5.0
+# Outcomes are written at least this often while a batch sends: what a crash can repeat.
+FLUSH_EVERY = 0.25
 
 
 def claim(notification_id: int, now: datetime.datetime) -> bool:
@@ -103,181 +115,125 @@ def why_not(note: Notification, case: Case | None, now: datetime.datetime) -> st
     return ""
 
 
+def claim_batch(ids: list[int], now: datetime.datetime) -> list[Notification]:
+    """Take the lease on those of `ids` that are pending and due, and load them with
+    their cases (two queries). A row another transaction is claiming right now is
+    skipped (SKIP LOCKED): when that one commits, the row is leased, so not due."""
+    table = Notification._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} SET attempts = attempts + 1, send_after = %s
+            WHERE id IN (
+                SELECT id FROM {table}
+                WHERE id = ANY(%s) AND status = %s AND send_after <= %s
+                ORDER BY id
+                FOR UPDATE SKIP LOCKED
+            )
+            RETURNING id
+            """,
+            [now + LEASE, list(ids), Notification.Status.PENDING, now],
+        )
+        claimed = [pk for (pk,) in cursor.fetchall()]
+    if not claimed:
+        return []
+    return list(
+        Notification.objects.select_related("claim", "complaint", "promise")
+        .filter(pk__in=claimed)
+        .order_by("pk")
+    )
+
+
 def deliver(*, notification_id: int, now: datetime.datetime | None = None) -> str:
     """Send one notification if it is due, still wanted, and nobody else is sending it.
 
     Returns "sent", "retry", "failed", "cancelled" (the case no longer wants it), "later"
     (outside office hours: put back to the next office moment) or "skipped" (not due,
     already sent, or another delivery holds it). Never raises for a provider failure:
-    the row records it.
-    """
+    the row records it."""
+    return deliver_batch([notification_id], now=now)[notification_id]
+
+
+def deliver_batch(ids: list[int], *, now: datetime.datetime | None = None) -> dict[int, str]:
+    """Send these notifications, each if it is due, still wanted, and nobody else is
+    sending it: id -> outcome (as `deliver`'s, or "requeued" when the batch ran out of
+    time before handing it over; it is published again). Never raises for a provider
+    failure: the rows record it."""
     now = now or timezone.now()
+    outcomes = dict.fromkeys(ids, "skipped")
     with transaction.atomic():
-        if not claim(notification_id, now):
-            return "skipped"
-        note = Notification.objects.select_related(
-            "claim__project", "complaint__project", "promise__project"
-        ).get(pk=notification_id)
-        case = note.claim or note.complaint or note.promise
-        if reason := why_not(note, case, now):
-            _put_back(note, status=Notification.Status.CANCELLED, answer=reason)
-            logger.info("Notification %s cancelled: %s", note.pk, reason)
-            return "cancelled"
-        policy = ChasePolicy.for_project(case.project) if case else ChasePolicy()
-        opens = next_office_moment(now, **office(policy))
-        if opens > now:
-            # Held up past closing time (or sent early): wait for the office to open.
-            # The sweep publishes it again then (dispatched_at cleared).
-            _put_back(
-                note,
-                send_after=opens,
-                answer=f"outside office hours at {now.isoformat()}; waits until opening",
+        notes = claim_batch(ids, now)
+        if not notes:
+            return outcomes
+        cases = {note.pk: case_of(note) for note in notes}
+        projects = {case.project_id for case in cases.values() if case is not None}
+        ledger = Ledger(now, policies_for(projects) if projects else {})
+        to_send = []
+        for note in notes:
+            case = cases[note.pk]
+            if reason := why_not(note, case, now):
+                ledger.cancelled(note, reason)
+                continue
+            opens = next_office_moment(now, **office(ledger.policy(case)))
+            if opens > now:
+                ledger.later(note, opens)
+                continue
+            # Marked before the call: an attempt that finds this mark died between
+            # taking the message and writing the outcome, so this one may be a repeat.
+            if note.provider_answer.startswith(SENDING):
+                logger.warning(
+                    "Notification %s: attempt %s ended without an answer; sending again with "
+                    "the same idempotency key (the provider may have it already).",
+                    note.pk,
+                    note.attempts - 1,
+                )
+            to_send.append(note)
+        ledger.flush()
+        if to_send:
+            Notification.objects.filter(pk__in=[note.pk for note in to_send]).update(
+                provider_answer=Concat(
+                    Value(f"{SENDING} (attempt "),
+                    Cast(F("attempts"), CharField()),
+                    Value(f") since {now.isoformat()}"),
+                )
             )
-            return "later"
-        # Marked before the call: an attempt that finds this mark died between handing
-        # the message over and writing the outcome, so this one may be a repeat.
-        if note.provider_answer.startswith(SENDING):
-            logger.warning(
-                "Notification %s: attempt %s ended without an answer; sending again with the "
-                "same idempotency key (the provider may have it already).",
-                note.pk,
-                note.attempts - 1,
-            )
-        Notification.objects.filter(pk=note.pk).update(
-            provider_answer=f"{SENDING} (attempt {note.attempts}) since {now.isoformat()}"
-        )
-    try:
-        with keeper.holding(note.pk, note.attempts):
-            answer = _send(note)
-    except Exception as exc:
-        return _failed(note, f"{type(exc).__name__}: {exc}", now, permanent=is_permanent(exc))
-    Notification.objects.filter(pk=note.pk, status=Notification.Status.PENDING).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), provider_answer=answer[:2000]
+    left: list[Notification] = []
+    if to_send:
+        with keeper.holding({note.pk: note.attempts for note in to_send}):
+            left = _send(to_send, ledger)
+    republish = [note.pk for note in left if ledger.written.get(note.pk) == "requeued"]
+    if republish:
+        from .outbox import dispatch
+
+        dispatch(republish)
+    outcomes.update(ledger.written)
+    tally = Counter(ledger.written.values())
+    logger.info(
+        "Delivered a batch of %d: %s",
+        len(ids),
+        ", ".join(f"{n} {outcome}" for outcome, n in sorted(tally.items())) or "nothing claimed",
     )
-    logger.info("Notification %s sent by %s (%s).", note.pk, note.channel, note.purpose)
-    return "sent"
+    return outcomes
 
 
-def _send(note: Notification) -> str:
-    body = body_for_sending(note)
-    idempotency_key = f"woonrust-notification-{note.pk}"
-    if note.channel == Notification.Channel.SMS:
-        return get_sms_backend().send(
-            to=note.to,
-            body=body,
-            idempotency_key=idempotency_key,
-            timeout=settings.SMS_TIMEOUT_SECONDS,
-        )
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "woonrust.local"
-    message = EmailMessage(
-        subject=note.subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[note.to],
-        headers={
-            # The same Message-ID on every attempt lets mail systems drop a repeat.
-            "Message-ID": f"<{idempotency_key}@{domain}>",
-            "X-Woonrust-Notification": str(note.pk),
-        },
-    )
-    connection = mailers.default
-    accepted = connection.send_messages([message])
-    if accepted != 1:
-        raise RuntimeError(f"the mail backend accepted {accepted} of 1 messages")
-    backend = type(connection)
-    return f"accepted by {backend.__module__}.{backend.__qualname__}"
+def _send(notes: list[Notification], ledger: Ledger) -> list[Notification]:
+    """Hand the batch to the providers, writing outcomes as it goes; returns the rows
+    not handed over (put back)."""
+    stop_at = time.monotonic() + BATCH_SECONDS
+    flushed = time.monotonic()
 
+    def report(note: Notification, answer: str, error: Exception | None) -> None:
+        nonlocal flushed
+        ledger.report(note, answer, error)
+        if time.monotonic() - flushed >= FLUSH_EVERY:
+            ledger.flush()
+            flushed = time.monotonic()
 
-def _put_back(note: Notification, *, answer: str, **fields: object) -> None:
-    """Undo the lease taken by `claim` without counting an attempt, and record why."""
-    Notification.objects.filter(pk=note.pk, status=Notification.Status.PENDING).update(
-        attempts=F("attempts") - 1, dispatched_at=None, provider_answer=answer, **fields
-    )
-
-
-def is_permanent(exc: Exception) -> bool:
-    """A refusal that no retry can change: the provider says the number is invalid
-    (SmsRejected), or the mail server refuses the recipient or the message with a 5xx
-    code. Anything else (timeouts, 4xx, connection errors, our own sender refused) is
-    an outage and is retried."""
-    if isinstance(exc, SmsRejected):
-        return True
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return bool(exc.recipients) and all(code >= 500 for code, _ in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPSenderRefused):
-        return False
-    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
-
-
-def _failed(
-    note: Notification, answer: str, now: datetime.datetime, *, permanent: bool = False
-) -> str:
-    case = note.claim or note.complaint or note.promise
-    policy = ChasePolicy.for_project(case.project) if case else ChasePolicy()
-    pending = Notification.objects.filter(pk=note.pk, status=Notification.Status.PENDING)
-    if permanent or note.attempts >= MAX_ATTEMPTS:
-        pending.update(status=Notification.Status.FAILED, provider_answer=answer[:2000])
-        if case is not None and note.recipient_resident_id is not None:
-            _resident_not_reached(note, case, now)
-        if case is not None:
-            TimelineEvent.objects.create(
-                dwelling_id=case.dwelling_id,
-                kind=TimelineEvent.Kind.MESSAGE_FAILED,
-                at=now,
-                text=gettext("Message “%(subject)s” to %(to)s could not be delivered: %(answer)s")
-                % {"subject": note.subject, "to": note.to, "answer": answer[:300]},
-                data={"notification": note.pk, "purpose": note.purpose},
-                **{_case_field(note): case},
-            )
-        logger.error("Notification %s failed for good: %s", note.pk, answer)
-        return "failed"
-    retry_at = next_office_moment(now + backoff(note.attempts), **office(policy))
-    pending.update(send_after=retry_at, dispatched_at=None, provider_answer=answer[:2000])
-    logger.warning("Notification %s attempt %s failed: %s", note.pk, note.attempts, answer)
-    return "retry"
-
-
-def _resident_not_reached(note: Notification, case: Case, now: datetime.datetime) -> None:
-    """A message to the resident that failed for good does not count as news: staff are
-    asked to call (as for a resident without a written channel), and when it was the
-    last news the resident had, the update clock is rewound so the chase looks again."""
-    label = f"resident-{note.recipient_resident_id}"
-    # The call stands in for the failed message: its key is the message's, by call.
-    key = f"{note.key.rsplit('/', 1)[0]}/call"
-    CallTask.objects.bulk_create(
-        [
-            CallTask(
-                key=key,
-                project_id=case.project_id,
-                dwelling_id=case.dwelling_id,
-                resident_id=note.recipient_resident_id,
-                assigned_to_id=caller_id(case),
-                purpose=note.purpose,
-                language=note.language,
-                subject=note.subject,
-                body=note.body,
-                created_at=now,
-                due_at=now,
-                **{_case_field(note): case},
-            )
-        ],
-        ignore_conflicts=True,
-    )
-    TimelineEvent.objects.create(
-        dwelling_id=case.dwelling_id,
-        kind=TimelineEvent.Kind.CALL_DUE,
-        at=now,
-        text=note.body,
-        data={"call_resident": label, "purpose": note.purpose, "key": key},
-        **{_case_field(note): case},
-    )
-    if case.is_open and case.resident_news_at is not None:
-        type(case).objects.filter(pk=case.pk, resident_news_at__gte=note.created_at).update(
-            resident_news_at=None, next_chase_at=now
-        )
-
-
-def _case_field(note: Notification) -> str:
-    if note.claim_id:
-        return "claim"
-    return "complaint" if note.complaint_id else "promise"
+    emails = [note for note in notes if note.channel == Notification.Channel.EMAIL]
+    texts = [note for note in notes if note.channel == Notification.Channel.SMS]
+    left = send_emails(emails, stop_at=stop_at, report=report)
+    left += send_texts(texts, stop_at=stop_at, report=report)
+    for note in left:
+        ledger.put_back(note)
+    ledger.flush()
+    return left

@@ -1,12 +1,16 @@
-"""The lease a delivery holds on the outbox row it is sending, kept alive while it sends.
+"""The lease a delivery holds on the outbox rows it is sending, kept alive while it sends.
 
-`delivery.claim` takes a short lease (`LEASE`: the row's `send_after` pushed ahead); while
-the provider call runs, a thread of the sending process renews it every `RENEW_EVERY`.
-So a lease outlives a slow provider for as long as its holder lives, and expires within
-`LEASE` of the holder dying (SIGKILL, OOM, a crashed machine): then the sweep re-dispatches
-the row. The renewal names the attempt it belongs to, so a holder that lost its lease
-(renewals failed for longer than `LEASE`, e.g. the database was away) cannot extend the
-lease of whoever took the row after it.
+`delivery.claim` / `delivery.claim_batch` take a short lease (`LEASE`: the rows'
+`send_after` pushed ahead); while the provider calls of a batch run, a thread of the
+sending process renews the lease of every row of the batch that has no outcome yet, every
+`RENEW_EVERY`. So a lease outlives a slow provider for as long as its holder lives, and
+expires within `LEASE` of the holder dying (SIGKILL, OOM, a crashed machine): then the
+sweep re-dispatches the row. The renewal names the attempt it belongs to, so a holder that
+lost its lease (renewals failed for longer than `LEASE`, e.g. the database was away)
+cannot extend the lease of whoever took the row after it.
+
+A row is released (`release`) before its outcome is written, under the same lock as a
+renewal: a renewal can never land after the outcome and overwrite a retry's back-off.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import connection
@@ -40,14 +44,21 @@ class Keeper:
         self._pid = 0
 
     @contextmanager
-    def holding(self, notification_id: int, attempt: int) -> Iterator[None]:
+    def holding(self, held: dict[int, int]) -> Iterator[None]:
+        """Keep the lease of these rows (id -> attempt) alive until released or the
+        block ends."""
         self._start()
         with self._lock:
-            self._held[notification_id] = attempt
+            self._held.update(held)
         try:
             yield
         finally:
-            with self._lock:
+            self.release(held)
+
+    def release(self, ids: Iterable[int]) -> None:
+        """Stop renewing these rows; returns once no renewal of them is under way."""
+        with self._lock:
+            for notification_id in ids:
                 self._held.pop(notification_id, None)
 
     def _start(self) -> None:
@@ -59,20 +70,24 @@ class Keeper:
     def _run(self) -> None:
         while True:
             time.sleep(RENEW_EVERY.total_seconds())
+            # Under the lock: `release` waits for a renewal under way (see the docstring).
             with self._lock:
-                held = list(self._held.items())
-            if held:
-                self.renew(held)
-                # No connection stays open between renewals (nor behind a test database).
-                connection.close()
+                if self._held:
+                    self.renew(list(self._held.items()))
+                    # No connection stays open between renewals (nor behind a test database).
+                    connection.close()
 
     @staticmethod
     def renew(held: list[tuple[int, int]]) -> None:
+        """One UPDATE per attempt number among the held rows (a batch has one or two)."""
+        by_attempt: dict[int, list[int]] = {}
+        for notification_id, attempt in held:
+            by_attempt.setdefault(attempt, []).append(notification_id)
         try:
             until = timezone.now() + LEASE
-            for notification_id, attempt in held:
+            for attempt, ids in by_attempt.items():
                 Notification.objects.filter(
-                    pk=notification_id, attempts=attempt, status=Notification.Status.PENDING
+                    pk__in=ids, attempts=attempt, status=Notification.Status.PENDING
                 ).update(send_after=until)
         except Exception:
             logger.warning("Renewing delivery leases failed; retrying.", exc_info=True)

@@ -41,14 +41,15 @@ logger = logging.getLogger(__name__)
 # its task (a worker killed while holding it, a broker restarted without persistence, a
 # purged queue): it is published again. Short, so a crash delays a message by at most
 # the lease plus one sweep interval; a task still queued behind a backlog may then be
-# published twice, which costs one claim that changes nothing (delivery.claim).
+# published twice, which costs one claim that changes nothing (delivery.claim_batch).
 REDISPATCH_AFTER = datetime.timedelta(seconds=30)
 REPUBLISH_AFTER = datetime.timedelta(seconds=30)
 REDISPATCH_LIMIT = 2000
-# Ids per delivery task. Publishing costs about a millisecond per task whatever it
-# carries; a small chunk keeps that off a 10,000-case sweep and keeps one task short
-# (well inside the task time limit even with a slow provider).
-DISPATCH_CHUNK = 25
+# Ids per delivery task: one batch (delivery.deliver_batch claims, loads and records
+# them in a constant number of queries, over one SMTP connection). Publishing costs
+# about a millisecond per task whatever it carries; a batch is bounded in time
+# (delivery.BATCH_SECONDS), so one task stays short even with a slow provider.
+DISPATCH_CHUNK = 100
 # What staff may get as a text message, when they chose text messages ("My messages").
 STAFF_SMS_PURPOSES = frozenset({"reminder", "escalation"})
 
@@ -240,11 +241,21 @@ def dispatch(ids: list[int], *, now: datetime.datetime | None = None) -> int:
     """Publish `deliver_notifications` tasks for these ids (DISPATCH_CHUNK per task, over
     one broker connection) and note when (`now`: the moment of the change or sweep that
     wrote them, so one clock judges what is stale). Returns how many ids were published;
-    stops at the first broker error."""
+    stops at the first broker error.
+
+    The rows are marked before their tasks are published, not after: a worker claims its
+    batch with SKIP LOCKED, and a mark still being written when the task arrives would
+    make it skip those rows until the sweep published them again. Rows whose task could
+    not be published are unmarked, so the next sweep publishes them at once."""
     from config.celery import quick_connection
 
     from .tasks import deliver_notifications
 
+    if not ids:
+        return 0
+    mark = now or timezone.now()
+    pending = Notification.objects.filter(status=Notification.Status.PENDING)
+    pending.filter(pk__in=ids).update(dispatched_at=mark)
     published: list[int] = []
     try:
         # One attempt on a connection with short socket timeouts: whatever the broker
@@ -265,10 +276,8 @@ def dispatch(ids: list[int], *, now: datetime.datetime | None = None) -> int:
             len(ids),
             exc_info=True,
         )
-    if published:
-        Notification.objects.filter(pk__in=published, status=Notification.Status.PENDING).update(
-            dispatched_at=now or timezone.now()
-        )
+        unpublished = set(ids).difference(published)
+        pending.filter(pk__in=unpublished, dispatched_at=mark).update(dispatched_at=None)
     return len(published)
 
 

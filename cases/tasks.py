@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
 from celery import shared_task
 
@@ -38,18 +39,18 @@ def sweep(self) -> str:
 
 @shared_task(ignore_result=True)
 def deliver_notifications(notification_ids: list[int]) -> str:
-    """Send these outbox rows, each claimed on its own (compare-and-set), so a duplicate
-    or late task finds them claimed or sent and does nothing. Provider failures are
-    recorded on the row and retried by the sweep; one bad row does not stop the rest."""
-    outcomes: dict[str, int] = {}
-    for notification_id in notification_ids:
-        try:
-            outcome = delivery.deliver(notification_id=notification_id)
-        except Exception:
-            logger.exception("Delivering notification %s failed.", notification_id)
-            outcome = "error"
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    return ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+    """Send these outbox rows as one batch (delivery.deliver_batch): claimed together
+    with SKIP LOCKED, so a duplicate or late task finds them claimed or sent and does
+    nothing. Provider failures are recorded per row and retried; one bad row does not
+    stop the rest. A batch that fails as a whole (the database went away) leaves its
+    claimed rows leased: the sweep publishes them again after the lease."""
+    try:
+        outcomes = delivery.deliver_batch(list(notification_ids))
+    except Exception:
+        logger.exception("Delivering %d notifications failed.", len(notification_ids))
+        return f"{len(notification_ids)} error"
+    tally = Counter(outcomes.values())
+    return ", ".join(f"{n} {outcome}" for outcome, n in sorted(tally.items()))
 
 
 @shared_task(ignore_result=True)

@@ -23,8 +23,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.second_factor import DEMO_DOMAIN
 from cases.appointments import ask_due
-from cases.delivery import deliver
+from cases.delivery import deliver_batch
 from cases.models import ChasePolicy, Notification
+from cases.outbox import DISPATCH_CHUNK
 from cases.schedule import office
 from cases.sweep import sweep
 from cases.workdays import local, next_office_moment, next_working_day
@@ -116,7 +117,10 @@ class Command(BaseCommand):
         due = Notification.objects.filter(
             status=Notification.Status.PENDING, send_after__lte=at
         ).values_list("pk", flat=True)
-        outcomes = Counter(deliver(notification_id=pk, now=at) for pk in list(due))
+        due = list(due)
+        outcomes: Counter[str] = Counter()
+        for start in range(0, len(due), DISPATCH_CHUNK):
+            outcomes.update(deliver_batch(due[start : start + DISPATCH_CHUNK], now=at).values())
         self.stdout.write(f"The chase at {local(at):%A %d-%m-%Y %H:%M}:")
         if next_office_moment(at, **office(ChasePolicy())) > at:
             self.stdout.write(
