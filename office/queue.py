@@ -250,14 +250,9 @@ def _age(bucket: int, now: datetime.datetime) -> Q:
     return cond
 
 
-def _branch(
-    kind: str,
-    user: User,
-    filters: Filters,
-    now: datetime.datetime,
-    cursor: Cursor | None,
-    limit: int,
-) -> QuerySet | None:
+def filtered(kind: str, user: User, filters: Filters, now: datetime.datetime) -> QuerySet | None:
+    """The open cases of one kind that the user may see and the filters ask for (None
+    when the filters leave this kind out): the queue's branch before sorting."""
     model = CASE_MODELS[kind]
     qs = model.objects.visible_to(user).open()
     if filters.project is not None:
@@ -286,6 +281,20 @@ def _branch(
         if only_kind is not None and only_kind != kind:
             return None
         qs = search.narrow(qs.filter(cond))
+    return qs
+
+
+def _branch(
+    kind: str,
+    user: User,
+    filters: Filters,
+    now: datetime.datetime,
+    cursor: Cursor | None,
+    limit: int,
+) -> QuerySet | None:
+    qs = filtered(kind, user, filters, now)
+    if qs is None:
+        return None
     if cursor is not None:
         after = _after(filters.sort, kind, cursor)
         if after is None:

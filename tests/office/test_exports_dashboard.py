@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
+import pytest
 from openpyxl import load_workbook
 
 from cases.models import DamageClaim
@@ -52,8 +54,65 @@ def test_export_walks_every_page(client, world, monkeypatch):
 
     real = queue.iterate
     monkeypatch.setattr("office.views.exports.iterate", lambda u, f, n: real(u, f, n, batch=3))
+    sheet = load_workbook(io.BytesIO(body(client.get("/office/export.xlsx")))).active
+    assert sheet.max_row == 8
     rows = body(client.get("/office/export.csv")).decode("utf-8-sig").strip().splitlines()
     assert len(rows) == 8
+
+
+TRICKY = [
+    '=HYPERLINK("http://evil.example")',
+    "+31 6 1234",
+    "-5 graden",
+    "@SUM(A1)",
+    'Scheur in \u202egpj.exe\u202c de muur; "kozijn" los\x07',
+    "Lekkage   bij\n\nde  badkamer " + "heel erg lang " * 12,
+    "Eén" + "x" * 120,
+    "  begint met spaties\tof een tab en eindigt met een spatie ",
+    "woord " * 15 + "en nog een woord dat over de grens van negentig tekens gaat",
+    "",
+]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("sort", ["due", "new", "old"])
+def test_the_csv_postgresql_writes_is_the_csv_python_writes(
+    client, world, second_home, language, sort
+):
+    """queue_csv.py formats and guards every cell in SQL: the same cells, the same order,
+    as exports.csv_response makes from the queue's rows in Python."""
+    from django.utils import timezone, translation
+
+    from office.exports import csv_response
+    from office.queue import Filters
+    from office.views.exports import queue_rows
+
+    second_home.addition = "bis"
+    second_home.save()
+    amounts = [None, Decimal("1250.5"), Decimal("3.25"), Decimal("1234567.89"), Decimal("0")]
+    for i, text in enumerate(TRICKY):
+        claim(
+            world,
+            due=None if i == 3 else i - 2,
+            dwelling=second_home if i % 2 else None,
+            description=text,
+            amount_claimed=amounts[i % 5],
+            amount_offered=amounts[(i + 2) % 5],
+            resident=None if i == 5 else second_home.residents.first(),
+        )
+        complaint(world, due=i - 4, description=text)
+        promise(world, due=None if i % 3 else i, description=text)
+    client.force_login(world.handler)
+    r = client.get("/office/export.csv", {"sort": sort}, headers={"accept-language": language})
+    assert r.status_code == 200
+    ours = list(csv.reader(io.StringIO(body(r).decode("utf-8-sig")), delimiter=";"))
+    with translation.override(language):
+        python = csv_response(
+            "x", ours[0], queue_rows(world.handler, Filters(sort=sort), timezone.now())
+        )
+        theirs = list(csv.reader(io.StringIO(body(python).decode("utf-8-sig")), delimiter=";"))
+    assert len(ours) == len(theirs) == 1 + 3 * len(TRICKY)
+    assert ours == theirs
 
 
 def test_dashboard_counts(client, world):
