@@ -9,13 +9,13 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django_htmx.middleware import HtmxDetails
 
 from accounts.middleware import mark_field_session
 from accounts.models import User
+from ops.compression import compress
 
 # Site supervisors and project managers (the people on site with a phone) stay signed in
 # SESSION_IDLE_FIELD_DAYS after they last used the phone app (the cookie renewed at most
@@ -24,8 +24,6 @@ from accounts.models import User
 # absolute SESSION_MAX_AGE_DAYS.
 FIELD_PROFILES = (User.Role.SUPERVISOR, User.Role.MANAGER)
 _RENEWED_KEY = "mobile_renewed_on"
-
-_gzip = GZipMiddleware(lambda request: HttpResponse())
 
 
 class MobileRequest(HttpRequest):
@@ -76,11 +74,3 @@ def mobile_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return compress(request, response)
 
     return wrapped
-
-
-def compress(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """Gzip text answers (Django's GZipMiddleware, with its BREACH length padding);
-    photos are compressed already."""
-    if response.get("Content-Type", "").startswith(("text/", "application/json")):
-        return _gzip.process_response(request, response)
-    return response

@@ -24,6 +24,7 @@ from django_htmx.middleware import HtmxDetails
 from accounts.models import User
 from cases.models import Complaint, DamageClaim, Promise
 from cases.models.base import Case
+from ops.compression import compress
 from projects.models import Project, ProjectMember, ProjectQuerySet
 
 OFFICE_ROLES = frozenset({User.Role.HANDLER, User.Role.MANAGER, User.Role.ADMINISTRATOR})
@@ -49,7 +50,8 @@ def may_use_office(user: Any) -> bool:
 
 
 def office_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Sign-in required (else the login page), and a back-office role (else 403)."""
+    """Sign-in required (else the login page), and a back-office role (else 403); text
+    answers compressed when the browser accepts it."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -57,7 +59,7 @@ def office_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return redirect_to_login(request.get_full_path())
         if not may_use_office(request.user):
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        return compress(request, view(request, *args, **kwargs))
 
     return wrapper
 
