@@ -11,6 +11,7 @@ and a polyglot file (an image header followed by HTML) cannot come out the other
 from __future__ import annotations
 
 import io
+import math
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -99,6 +100,18 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
     return out.getvalue()
 
 
+def _kept_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The size a photo is kept at: at most MAX_EDGE on its long side.
+
+    JPEG's draft mode keeps a reduced scale only when both sides stay at least the size
+    asked for, so it is asked for this size, not a MAX_EDGE square: for a 4:3 camera photo
+    the square's short side ruled out every reduction and 12 MP were decoded whole (four
+    times the work of 2016 x 1512, the half scale that still covers 1600 x 1200)."""
+    width, height = size
+    scale = min(1.0, MAX_EDGE / max(width, height, 1))
+    return max(1, math.ceil(width * scale)), max(1, math.ceil(height * scale))
+
+
 def clean_photo(upload: IO[bytes]) -> CleanPhoto:
     """Decode `upload` and return it re-encoded, or raise PhotoRejected."""
     size = _size_of(upload)
@@ -132,7 +145,7 @@ def clean_photo(upload: IO[bytes]) -> CleanPhoto:
                     raise too_many_pixels(limit)
                 # JPEG can decode at a fraction of its size: less memory and time, and
                 # never smaller than what we keep.
-                opened.draft("RGB", (MAX_EDGE, MAX_EDGE))
+                opened.draft("RGB", _kept_size(opened.size))
                 opened.load()
                 upright = ImageOps.exif_transpose(opened)
                 pixels = _flatten(upright)

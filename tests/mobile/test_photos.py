@@ -68,6 +68,32 @@ def test_large_photo_is_scaled_to_1600_px(phone, world):
     assert (ClaimPhoto.objects.get().width, ClaimPhoto.objects.get().height) == (1600, 1200)
 
 
+@pytest.mark.parametrize(
+    ("taken", "decoded"), [((4032, 3024), (2016, 1512)), ((3024, 4032), (1512, 2016))]
+)
+def test_a_camera_photo_is_decoded_at_half_scale_not_whole(monkeypatch, taken, decoded):
+    """A 1600 px square ruled out every reduced scale for a 4:3 photo (its short side
+    halved is under 1600): 12 MP were decoded whole, four times the work (bench/phones)."""
+    from PIL import JpegImagePlugin
+
+    from cases.photos import clean_photo
+
+    sizes = []
+    real_draft = JpegImagePlugin.JpegImageFile.draft
+
+    def draft(image, mode, size):
+        answer = real_draft(image, mode, size)
+        sizes.append(image.size)
+        return answer
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", draft)
+    photo = io.BytesIO()
+    Image.new("RGB", taken, (10, 120, 30)).save(photo, "JPEG")
+    cleaned = clean_photo(upload(photo.getvalue()))
+    assert sizes == [decoded]
+    assert max(cleaned.width, cleaned.height) == 1600
+
+
 def test_transparent_png_is_accepted_as_jpeg(phone, world):
     assert report(phone, world, upload(png(), "a.png", "image/png")).status_code == 303
     assert Image.open(ClaimPhoto.objects.get().image.open("rb")).format == "JPEG"

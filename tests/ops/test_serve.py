@@ -49,6 +49,7 @@ def served():
         "SERVE_HTTPS_PORT": str(https),
         "SERVE_HTTP_PORT": str(http),
         "GUNICORN_BIND": f"127.0.0.1:{app}",
+        "GUNICORN_UPLOADS_BIND": f"127.0.0.1:{free_port()}",
         "WEB_CONCURRENCY": "2",
         "SERVE_SEED": "false",
         "METRICS_TOKEN": "scrape-token",
@@ -220,12 +221,48 @@ def test_the_client_address_is_nginx_s_view_not_what_the_client_wrote(served):
     assert "203.0.113.66" not in text
 
 
+def served_by(served, rid: str) -> str:
+    """The honcho process whose gunicorn wrote the access line of this request."""
+    for _ in range(40):
+        lines = [line for line in log_text(served).splitlines() if f"rid={rid}" in line]
+        if lines:
+            return lines[0].split()[1].split(".")[0]
+        time.sleep(0.25)
+    raise AssertionError(f"no access line for {rid}")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "pool"),
+    [
+        ("POST", "/m/d/1/claim/", "uploads"),
+        ("POST", "/m/claims/1/photos/", "uploads"),
+        ("POST", "/s/some-token/information/", "uploads"),
+        ("GET", "/m/d/1/claim/", "web"),
+        ("POST", "/m/d/1/promise/", "web"),
+        ("GET", "/office/", "web"),
+    ],
+)
+def test_photo_uploads_have_gunicorn_workers_of_their_own(served, method, path, pool):
+    """Fifty phones sending photos at once must not queue the office's pages (bench/phones)."""
+    request = urllib.request.Request(
+        f"https://127.0.0.1:{served['https']}{path}",
+        method=method,
+        data=b"" if method == "POST" else None,
+    )
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=TLS), NoRedirect)
+    try:
+        answer = opener.open(request, timeout=20)
+    except urllib.error.HTTPError as error:
+        answer = error
+    assert served_by(served, answer.headers["X-Request-ID"]) == pool
+
+
 def test_sigint_stops_every_process(served):
     process = served["process"]
     process.send_signal(signal.SIGINT)
     process.wait(45)
     text = log_text(served)
-    for name in ("web", "chase", "mail", "sms", "beat", "nginx"):
+    for name in ("web", "uploads", "chase", "mail", "sms", "beat", "nginx"):
         assert re.search(rf"{name}\.1 stopped", text), f"{name} did not stop:\n{text[-2000:]}"
     with pytest.raises(OSError):
         wait_for_port(served["https"], 1)

@@ -43,6 +43,11 @@ class Command(BaseCommand):
         parser.add_argument("--public-https-port", default="", help="Default: --https-port.")
         parser.add_argument("--http-port", default="8080")
         parser.add_argument("--app", default="127.0.0.1:8001", help="gunicorn's address.")
+        parser.add_argument(
+            "--uploads",
+            default="",
+            help="The photo uploads' gunicorn (deploy/Procfile.serve `uploads`). Default: --app.",
+        )
         parser.add_argument("--cert", required=True)
         parser.add_argument("--key", required=True)
         parser.add_argument("--access-log", default="", help="Default: <out>/access.log.")
@@ -52,6 +57,7 @@ class Command(BaseCommand):
         out.mkdir(parents=True, exist_ok=True)
         values = {
             "APP_ADDRESS": options["app"],
+            "UPLOADS_ADDRESS": options["uploads"] or options["app"],
             "LISTEN_HOST": options["listen"],
             "HTTP_PORT": options["http_port"],
             "HTTPS_PORT": options["https_port"],
