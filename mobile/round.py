@@ -14,7 +14,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from cases.models import Complaint, DamageClaim, Promise
@@ -105,6 +106,18 @@ class Home:
 FIELDS = [f.name for f in Home.__dataclass_fields__.values()][:13]
 
 
+def _has_care(here: OuterRef) -> IsNull:
+    """Whether a resident of the dwelling has a care need: one probe of the residents'
+    and care needs' indexes per dwelling.
+
+    A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL may plan an EXISTS as one hash
+    of every resident and care need in the database, whose cost grows with the tables,
+    not with the dwellings on the round.
+    """
+    first = CareNeed.objects.filter(resident__dwelling=here).values("resident_id")[:1]
+    return IsNull(Subquery(first), False)
+
+
 def with_facts(dwellings: QuerySet[Dwelling], today: Today) -> QuerySet[Dwelling]:
     """Annotate what the round shows about each dwelling; each is one index probe."""
     here = OuterRef("pk")
@@ -122,7 +135,7 @@ def with_facts(dwellings: QuerySet[Dwelling], today: Today) -> QuerySet[Dwelling
         claim_due=first_due(DamageClaim),
         complaint_due=first_due(Complaint),
         promise_due=Subquery(promise_due.order_by("due_on").values("due_on")[:1]),
-        has_care=Exists(CareNeed.objects.filter(resident__dwelling=here)),
+        has_care=_has_care(here),
         last_visit=Subquery(
             Visit.objects.filter(dwelling=here).order_by("-visited_at").values("visited_at")[:1]
         ),

@@ -13,8 +13,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 
 from cases.models import DamageClaim
 from cases.workdays import AMSTERDAM, is_working_day, local, start_of_day, working_days_between
@@ -205,27 +205,37 @@ def build(projects: list[Project], now: datetime.datetime) -> Dashboard:
             line.settled += g["n"]
             line.settled_on_time += g["on_time"]
             line.settle_days_total += days
-    for g in (
-        Dwelling.objects.filter(project_id__in=ids)
-        .values("project_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        lines[g["project_id"]].dwellings = g["n"]
-        total.dwellings += g["n"]
-    for g in (
-        Visit.objects.filter(dwelling__project_id__in=ids)
-        .values("dwelling__project_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        lines[g["dwelling__project_id"]].visits = g["n"]
-        total.visits += g["n"]
+    for g in dwellings_and_visits(ids):
+        line = lines[g["project_id"]]
+        line.dwellings, line.visits = g["n"], g["visits"] or 0
+        total.dwellings += line.dwellings
+        total.visits += line.visits
     for g in _satisfaction(ids):
         for line in (lines[g["claim__project_id"]], total):
             line.answers += g["n"]
             line.score_total += g["total"] or 0
     return Dashboard(total=total, by_status=by_status, projects=list(lines.values()))
+
+
+def dwellings_and_visits(ids: list[int]) -> QuerySet:
+    """Per project, its dwellings and the visits made to them.
+
+    Visits are counted per dwelling on the (dwelling, visited_at) index: a scalar
+    subquery per dwelling of these projects. A join of visits to dwellings makes
+    PostgreSQL read every visit stored, of all projects."""
+    visits = (
+        Visit.objects.filter(dwelling=OuterRef("pk"))
+        .order_by()
+        .values("dwelling")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        Dwelling.objects.filter(project_id__in=ids)
+        .values("project_id")
+        .annotate(n=Count("id"), visits=Sum(Coalesce(Subquery(visits), 0)))
+        .order_by()
+    )
 
 
 def _satisfaction(ids: list[int]) -> list[dict]:

@@ -30,6 +30,7 @@ from django.db.models.functions import Cast, Concat, Left
 
 from accounts.models import User
 from cases.models import DamageClaim, TimelineEvent
+from projects.models import Project
 from residents.models import CareNeed
 
 from . import search
@@ -174,8 +175,9 @@ class Row:
         return getattr(self, SORTS[sort][0])
 
 
-def _search(q: str) -> tuple[Q, str | None]:
-    """The condition for search text `q`, and the one kind it limits to (case numbers)."""
+def _search(q: str, projects: QuerySet | None = None) -> tuple[Q, str | None]:
+    """The condition for search text `q`, and the one kind it limits to (case numbers);
+    names and streets are looked for in `projects` only, when given."""
     q = q.strip()[:100]
     if match := CASE_NUMBER_RE.match(q):
         return Q(id=int(match.group(2))), PREFIX_KIND[match.group(1).upper()]
@@ -198,7 +200,7 @@ def _search(q: str) -> tuple[Q, str | None]:
             cond &= Q(dwelling__addition=match.group(3).upper())
         return cond, None
     # Any part of a street, a full name or a description, accents ignored.
-    return search.words_matching(q), None
+    return search.words_matching(q, projects), None
 
 
 def _after(sort: str, kind: str, cursor: Cursor) -> Q | None:
@@ -250,9 +252,16 @@ def _age(bucket: int, now: datetime.datetime) -> Q:
     return cond
 
 
-def filtered(kind: str, user: User, filters: Filters, now: datetime.datetime) -> QuerySet | None:
+def filtered(
+    kind: str,
+    user: User,
+    filters: Filters,
+    now: datetime.datetime,
+    searched: tuple[Q, str | None] | None = None,
+) -> QuerySet | None:
     """The open cases of one kind that the user may see and the filters ask for (None
-    when the filters leave this kind out): the queue's branch before sorting."""
+    when the filters leave this kind out): the queue's branch before sorting.
+    `searched` is `searched_for(user, filters)`, looked up once for every kind."""
     model = CASE_MODELS[kind]
     qs = model.objects.visible_to(user).open()
     if filters.project is not None:
@@ -276,8 +285,8 @@ def filtered(kind: str, user: User, filters: Filters, now: datetime.datetime) ->
         qs = qs.filter(
             Exists(CareNeed.objects.filter(resident__dwelling_id=OuterRef("dwelling_id")))
         )
-    if filters.q.strip():
-        cond, only_kind = _search(filters.q)
+    if searched is not None:
+        cond, only_kind = searched
         if only_kind is not None and only_kind != kind:
             return None
         qs = search.narrow(qs.filter(cond))
@@ -291,8 +300,9 @@ def _branch(
     now: datetime.datetime,
     cursor: Cursor | None,
     limit: int,
+    searched: tuple[Q, str | None] | None = None,
 ) -> QuerySet | None:
-    qs = filtered(kind, user, filters, now)
+    qs = filtered(kind, user, filters, now, searched)
     if qs is None:
         return None
     if cursor is not None:
@@ -385,6 +395,14 @@ def kinds_for(filters: Filters) -> list[str]:
     return list(CASE_MODELS)
 
 
+def searched_for(user: User, filters: Filters) -> tuple[Q, str | None] | None:
+    """The search's condition (see `_search`), or None without search text. Names and
+    streets are looked up once, in the user's projects, for all three kinds."""
+    if not filters.q.strip():
+        return None
+    return _search(filters.q, Project.objects.visible_to(user))
+
+
 def fetch(
     user: User,
     filters: Filters,
@@ -398,10 +416,11 @@ def fetch(
     the page's keys (the UNION ALL, sorted and cut), what those rows show (one UNION ALL
     over their ids), and which of their addresses have residents with care needs."""
     size = size or PAGE_SIZE
+    searched = searched_for(user, filters)
     branches = [
         b
         for kind in kinds_for(filters)
-        if (b := _branch(kind, user, filters, now, cursor, size + 1)) is not None
+        if (b := _branch(kind, user, filters, now, cursor, size + 1, searched)) is not None
     ]
     if not branches:
         return [], None

@@ -42,7 +42,7 @@ from ops.replica import replica_reads
 from ops.templates_bidi import BIDI_CONTROLS
 
 from .access import CASE_MODELS
-from .queue import DESCRIPTION_CHARS, SORTS, Filters, filtered, kinds_for
+from .queue import DESCRIPTION_CHARS, SORTS, Filters, filtered, kinds_for, searched_for
 
 ZONE = "Europe/Amsterdam"
 # The characters exports._CONTROL drops (NUL cannot be in PostgreSQL's text anyway).
@@ -189,8 +189,9 @@ def copy_sql(user: User, filters: Filters, now: datetime.datetime, yes: str, no:
     branch can have rows."""
     column, desc, nullable = SORTS[filters.sort]
     parts = []
+    searched = searched_for(user, filters)
     for kind in kinds_for(filters):
-        qs = filtered(kind, user, filters, now)
+        qs = filtered(kind, user, filters, now, searched)
         if qs is None:
             continue
         qs = _branch(kind, qs, now, yes, no).order_by()

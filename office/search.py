@@ -57,21 +57,36 @@ def _contains(expression: F | Func, word: str) -> Q:
     return Q(Contains(Fold(expression), Fold(Value(word))))
 
 
-def words_matching(q: str) -> Q:
+def _few_ids(qs: QuerySet) -> list[int] | QuerySet:
+    """The ids `qs` matches, as a list when they are few, else the subquery itself.
+
+    A list is read once per search, and the case tables then use their resident and
+    dwelling indexes; as a subquery, the name's look-up ran again for each kind of case
+    and each of its queries."""
+    ids = list(qs.order_by().values_list("id", flat=True)[: SPARSE + 1])
+    return qs.values("id") if len(ids) > SPARSE else ids
+
+
+def words_matching(q: str, projects: QuerySet | None = None) -> Q:
     """Cases where each word of `q` (at most five) occurs in the resident's full name, the
     street or the description, accents and case ignored: "Veen", "Daan van der Veen",
     "wittkade", "Jansen Merelstraat", "Ozturk lekkage".
 
-    Names and streets are looked up in their own indexed tables; the case table is then
-    read through its foreign keys and its own description index.
+    Names and streets are looked up in their own indexed tables, in `projects` only
+    when given (a common surname is in every project of the database); the case table is
+    then read through its foreign keys and its own description index.
     """
     from projects.models import Dwelling
     from residents.models import Resident
 
     cond = Q()
     for word in q.split()[:5]:
-        residents = Resident.objects.filter(_contains(FullName(), word)).values("id")
-        dwellings = Dwelling.objects.filter(_contains(F("street"), word)).values("id")
+        residents = Resident.objects.filter(_contains(FullName(), word))
+        dwellings = Dwelling.objects.filter(_contains(F("street"), word))
+        if projects is not None:
+            residents = residents.filter(dwelling__project__in=projects)
+            dwellings = dwellings.filter(project__in=projects)
+        residents, dwellings = _few_ids(residents), _few_ids(dwellings)
         cond &= (
             Q(resident_id__in=residents)
             | Q(dwelling_id__in=dwellings)

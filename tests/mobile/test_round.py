@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from cases.models import DamageClaim, Promise
+from mobile.round import Today, with_facts
 from projects.models import Dwelling, Project, ProjectMember, WorkWindow
 from residents.models import CareNeed, Resident, Visit
 
@@ -132,7 +134,7 @@ def _team_project(world, code: str) -> Project:
     return project
 
 
-@pytest.mark.parametrize("homes", [3, 40])
+@pytest.mark.parametrize("homes", [1, 25, 100])
 def test_round_query_count_does_not_grow(client, world, django_assert_num_queries, homes):
     second = _team_project(world, "tweede")
     add_dwellings(world.project, homes)
@@ -157,3 +159,32 @@ def test_project_page_query_count(client, world, django_assert_num_queries):
     # 1 session, 2 user, 3 project (access), 4 search
     with django_assert_num_queries(4):
         client.get(f"/m/p/{world.project.pk}/", {"q": "Maas 101"}, headers={"HX-Request": "true"})
+
+
+def test_the_care_mark_probes_indexes_not_every_resident_in_the_database(world):
+    # Other projects' residents and care needs, as at a million claims: the round of 200
+    # homes must look up each home's residents, not hash every resident there is.
+    add_dwellings(world.project, 200)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO projects_dwelling (project_id, street, number, addition, postcode,"
+            " city, block, external_ref) SELECT %s, 'Elders', n, '', '1234 AB', 'Ede', '', ''"
+            " FROM generate_series(1, 60000) n",
+            [_team_project(world, "elders").pk],
+        )
+        cursor.execute(
+            "INSERT INTO residents_resident (dwelling_id, first_name, last_name, phone, email,"
+            " language, contact_channel, is_main_contact, non_essential_messages, created_at)"
+            " SELECT d.id, 'Ander', 'Mens', '', '', 'nl', 'sms', true, true, now()"
+            " FROM projects_dwelling d, generate_series(1, 2) WHERE d.street = 'Elders'"
+        )
+        cursor.execute(
+            "INSERT INTO residents_careneed (resident_id, kind, note) SELECT id, 'elderly', ''"
+            " FROM residents_resident WHERE last_name = 'Mens' AND id % 5 = 0"
+        )
+        cursor.execute("ANALYZE projects_dwelling, residents_resident, residents_careneed")
+    dwellings = Dwelling.objects.filter(project=world.project)
+    plan = with_facts(dwellings, Today(timezone.now())).values("has_care").explain()
+    assert "Seq Scan on residents_resident" not in plan, plan
+    assert "Seq Scan on residents_careneed" not in plan, plan
+    assert "residents_resident_dwelling_id" in plan, plan

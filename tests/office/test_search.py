@@ -9,8 +9,9 @@ import sys
 import pytest
 from django.db import connection
 
+from cases.models import DamageClaim
 from office import search
-from projects.models import Dwelling
+from projects.models import Dwelling, Project
 from residents.models import Resident
 from tests.foundation.helpers import ROOT
 
@@ -109,3 +110,62 @@ def test_the_search_tables_hold_on_the_embedded_sqlite(tmp_path):
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-500:]
+
+
+@pytest.mark.parametrize("rows", [1, 25, 100])
+def test_a_name_search_takes_the_same_queries_for_any_number_of_matches(
+    client, world, django_assert_num_queries, rows
+):
+    for n in range(rows):
+        home = Dwelling.objects.create(
+            project=world.project, street="Kade", number=n + 1, postcode="3522 EF", city="Utrecht"
+        )
+        resident = Resident.objects.create(dwelling=home, first_name="Anna", last_name="Vermeulen")
+        claim(world, dwelling=home, resident=resident)
+    client.force_login(world.handler)
+    client.get("/office/")  # the first page stamps the session
+    # 1 session, 2 user, 3 projects for the filter, 4 handlers, 5 matching residents and
+    # 6 streets (once for all kinds), 7-9 the matching ids per kind, 10 the page's keys,
+    # 11 what they show, 12 care needs
+    with django_assert_num_queries(12):
+        response = client.get("/office/", {"q": "vermeulen"})
+    assert len(numbers(response)) == min(rows, 50)
+
+
+def test_a_common_name_is_looked_up_in_my_projects_not_in_every_project(db, world):
+    # The same surname thousands of times in another project, as at a million claims.
+    other = Project.objects.create(
+        name="Elders",
+        code="elders",
+        corporation=world.corporation,
+        contractor=world.contractor,
+        city="Ede",
+        starts_on=world.project.starts_on,
+        ends_on=world.project.ends_on,
+    )
+    mine = Resident.objects.create(dwelling=world.dwelling, first_name="Jan", last_name="Smit")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO projects_dwelling (project_id, street, number, addition, postcode,"
+            " city, block, external_ref) SELECT %s, 'Elders', n, '', '1234 AB', 'Ede', '', ''"
+            " FROM generate_series(1, 20000) n",
+            [other.pk],
+        )
+        cursor.execute(
+            "INSERT INTO residents_resident (dwelling_id, first_name, last_name, phone, email,"
+            " language, contact_channel, is_main_contact, non_essential_messages, created_at)"
+            " SELECT d.id, 'Piet', 'Smit', '', '', 'nl', 'sms', true, true, now()"
+            " FROM projects_dwelling d, generate_series(1, 2) WHERE d.street = 'Elders'"
+        )
+        cursor.execute("ANALYZE projects_dwelling, residents_resident")
+    mine_only = Project.objects.filter(pk=world.project.pk)
+    residents = Resident.objects.filter(
+        search._contains(search.FullName(), "smit"), dwelling__project__in=mine_only
+    )
+    plan = residents.explain()
+    # Through my project's dwellings, not every Smit in the database by the name index.
+    assert "residents_resident_dwelling_id" in plan, plan
+    assert "residents_resident_name_trgm" not in plan, plan
+    found = claim(world, resident=mine)
+    cond = search.words_matching("smit", mine_only)
+    assert list(DamageClaim.objects.filter(cond)) == [found]
