@@ -122,10 +122,8 @@ def _unscheduled(model: type[Case]) -> QuerySet[Case]:
     return model.objects.open().filter(next_chase_at__isnull=True).order_by("pk")
 
 
-def _waiting(now: datetime.datetime) -> tuple[set[type[Case]], set[type[Case]]]:
-    """Which case types have cases due, and which have open cases without a chase
-    moment: one query of EXISTS probes on the partial indexes, so a sweep with nothing
-    to do costs a single round trip."""
+def waiting_query(now: datetime.datetime) -> tuple[str, list[Any]]:
+    """The SQL of `_waiting`: does each case type have due cases, then unscheduled ones."""
     probes = [model.objects.due(now) for model in CASE_MODELS]
     probes += [_unscheduled(model) for model in CASE_MODELS]
     parts, params = [], []
@@ -133,8 +131,15 @@ def _waiting(now: datetime.datetime) -> tuple[set[type[Case]], set[type[Case]]]:
         sql, query_params = query.values("pk")[:1].query.sql_with_params()
         parts.append(f"EXISTS ({sql})")
         params += query_params
+    return f"SELECT {', '.join(parts)}", params
+
+
+def _waiting(now: datetime.datetime) -> tuple[set[type[Case]], set[type[Case]]]:
+    """Which case types have cases due, and which have open cases without a chase
+    moment: one query of EXISTS probes on the partial indexes, so a sweep with nothing
+    to do costs a single round trip."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        cursor.execute(*waiting_query(now))
         found = cursor.fetchone()
     n = len(CASE_MODELS)
     due = {model for model, yes in zip(CASE_MODELS, found[:n], strict=True) if yes}
