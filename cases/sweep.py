@@ -18,6 +18,7 @@ limit); what is left is due again at the next sweep.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -236,8 +237,33 @@ def _db_value(field: models.Field, value: Any) -> Any:
     return field.get_db_prep_save(value, connection)
 
 
+def _column(column: models.Field, objs: list[Any]) -> tuple[list[Any], str]:
+    """One column of a batch as an array parameter: its values and the array's type
+    (JSON travels as text and is cast back in the statement)."""
+    if isinstance(column, models.JSONField):
+        return [json.dumps(getattr(obj, column.attname), cls=column.encoder) for obj in objs], (
+            "text[]"
+        )
+    values = [_db_value(column, getattr(obj, column.attname)) for obj in objs]
+    return values, f"{column.cast_db_type(connection)}[]"
+
+
+def _unnest(fields: list[models.Field], objs: list[Any]) -> tuple[str, list[Any]]:
+    """`unnest(%s::type[], …) AS v(col, …)` over `objs` and the column arrays: one
+    parameter per column however many rows, so the statement's text (which psycopg
+    parses and PostgreSQL plans) is the same for every batch."""
+    quote = connection.ops.quote_name
+    arrays, params = [], []
+    for column in fields:
+        values, array_type = _column(column, objs)
+        arrays.append(f"%s::{array_type}")
+        params.append(values)
+    names = ", ".join(quote(f.column) for f in fields)
+    return f"unnest({', '.join(arrays)}) AS v({names})", params
+
+
 def _update_many(model: type[Case], cases: list[Case]) -> None:
-    """Write the chase's columns of a whole batch in one `UPDATE … FROM (VALUES …)`.
+    """Write the chase's columns of a whole batch in one `UPDATE … FROM unnest(…)`.
 
     Much cheaper than `bulk_update` (a CASE … WHEN per field and row) and than one
     UPDATE per case: one statement, one plan, one round trip.
@@ -245,50 +271,35 @@ def _update_many(model: type[Case], cases: list[Case]) -> None:
     quote = connection.ops.quote_name
     fields = [model._meta.get_field(name) for name in FIELDS[model]]
     pk = model._meta.pk
-    columns = [pk.column, *(f.column for f in fields)]
-    # The first row carries the column types, so a column that is NULL in every row
-    # still has the right type (VALUES would otherwise call it text).
-    typed = ", ".join(f"%s::{f.cast_db_type(connection)}" for f in [pk, *fields])
-    plain = ", ".join(["%s"] * len(columns))
-    rows = ", ".join([f"({typed})"] + [f"({plain})"] * (len(cases) - 1))
+    rows, params = _unnest([pk, *fields], cases)
     table = quote(model._meta.db_table)
-    assignments = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns[1:])
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
     sql = (
-        f"UPDATE {table} SET {assignments} FROM (VALUES {rows}) "
-        f"AS v({', '.join(quote(c) for c in columns)}) "
+        f"UPDATE {table} SET {assignments} FROM {rows} "
         f"WHERE {table}.{quote(pk.column)} = v.{quote(pk.column)}"
     )
-    params = []
-    for case in cases:
-        params.append(case.pk)
-        params += [_db_value(f, getattr(case, f.attname)) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
 
-# PostgreSQL takes at most 65,535 parameters in one statement.
-MAX_PARAMS = 65_535
-
-
 def _insert_many(model: type[models.Model], objs: list[Any], *, ignore_conflicts: bool) -> None:
-    """Insert `objs` with one multi-row INSERT (one per 65,535 values), skipping the
-    per-object work of `bulk_create`; `ignore_conflicts` adds ON CONFLICT DO NOTHING."""
+    """Insert `objs` in one `INSERT … SELECT … FROM unnest(…)`, skipping the per-object
+    work of `bulk_create`; `ignore_conflicts` adds ON CONFLICT DO NOTHING."""
     if not objs:
         return
     quote = connection.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    placeholders = f"({', '.join(['%s'] * len(fields))})"
-    head = (
-        f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)}) VALUES "
+    rows, params = _unnest(fields, objs)
+    reads = ", ".join(
+        f"v.{quote(f.column)}{'::jsonb' if isinstance(f, models.JSONField) else ''}" for f in fields
     )
-    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
-    per_statement = MAX_PARAMS // len(fields)
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) SELECT {reads} FROM {rows}"
+        + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+    )
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), per_statement):
-            chunk = objs[start : start + per_statement]
-            params = [_db_value(f, getattr(obj, f.attname)) for obj in chunk for f in fields]
-            cursor.execute(head + ", ".join([placeholders] * len(chunk)) + tail, params)
+        cursor.execute(sql, params)
 
 
 def _save(changes: Changes) -> list[int]:
