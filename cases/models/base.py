@@ -141,6 +141,14 @@ def case_indexes(prefix: str, open_statuses: tuple[str, ...]) -> list[models.Ind
     return [
         # The sweep: open cases by next chase moment; cost grows with what is due.
         models.Index(fields=["next_chase_at"], condition=is_open, name=f"{prefix}_open_chase_idx"),
+        # The sweep's safety net for open cases without a chase moment (normally none):
+        # an index of exactly those rows, so the planner knows there are few and a sweep
+        # with nothing to do does not scan the open cases.
+        models.Index(
+            fields=["id"],
+            condition=is_open & Q(next_chase_at__isnull=True),
+            name=f"{prefix}_open_unscheduled_idx",
+        ),
         # The work queue: open cases by deadline.
         models.Index(fields=["step_due_at"], condition=is_open, name=f"{prefix}_open_due_idx"),
         models.Index(fields=["project", "status"], name=f"{prefix}_project_status_idx"),

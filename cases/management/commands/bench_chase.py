@@ -95,8 +95,14 @@ class Command(BaseCommand):
             ends_on=datetime.date(2028, 12, 31),
         )
         for role in ("handler", "manager"):
+            # Each reminder by its own e-mail (a handler's default is the morning digest,
+            # which writes no message per case): the sweep writes one message per case.
             user = User.objects.create_user(
-                f"bench-{role}-{tag}@example.nl", None, organisation=corp, role=role
+                f"bench-{role}-{tag}@example.nl",
+                None,
+                organisation=corp,
+                role=role,
+                email_delivery=User.Delivery.IMMEDIATE,
             )
             ProjectMember.objects.create(project=project, user=user, role=role)
         return project
