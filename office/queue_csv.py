@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator, Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     Case,
@@ -201,7 +202,10 @@ def copy_sql(user: User, filters: Filters, now: datetime.datetime, yes: str, no:
     if not parts:
         return None
     merged = parts[0].union(*parts[1:], all=True).order_by() if len(parts) > 1 else parts[0]
-    sql, params = merged.query.sql_with_params()
+    try:
+        sql, params = merged.query.sql_with_params()
+    except EmptyResultSet:
+        return None  # e.g. a search whose names match no one in the user's projects
     direction = "DESC" if desc else "ASC"
     nulls = " NULLS LAST" if nullable and not desc else ""
     # By name: in a UNION of values_list() Django puts the model's columns before the

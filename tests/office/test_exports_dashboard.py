@@ -208,3 +208,13 @@ def test_visits_are_counted_on_the_visits_index_not_by_reading_every_visit(world
     plan = dashboard.dwellings_and_visits([world.project.pk]).explain()
     assert "Seq Scan on residents_visit" not in plan, plan
     assert "on residents_visit" in plan, plan
+
+
+@pytest.mark.parametrize("query", [{"q": "Nergensstraat"}, {"q": "Nergensstraat", "kind": "claim"}])
+def test_a_csv_export_of_a_search_that_finds_nothing_is_its_header(client, world, query):
+    claim(world, due=1)
+    client.force_login(world.handler)
+    r = client.get("/office/export.csv", query)
+    assert r.status_code == 200
+    rows = body(r).decode("utf-8-sig").strip().splitlines()
+    assert len(rows) == 1 and rows[0].startswith("Zaak;")
