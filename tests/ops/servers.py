@@ -4,7 +4,10 @@ PostgreSQL databases, waiting for a port."""
 from __future__ import annotations
 
 import socket
+import ssl
 import time
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -29,6 +32,21 @@ def wait_for_port(port: int, timeout: float = 60.0) -> None:
         except OSError:
             time.sleep(0.2)
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout:.0f}s")
+
+
+def wait_for_answer(url: str, timeout: float = 90.0, context: ssl.SSLContext | None = None) -> None:
+    """Until the URL answers at all. An open port is not yet a server that answers: under
+    load, gunicorn's workers may still be importing Django when its socket accepts."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5, context=context):
+                return
+        except urllib.error.HTTPError:
+            return
+        except (OSError, ssl.SSLError):
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer in {timeout:.0f}s")
 
 
 def scratch_database_name(purpose: str) -> str:

@@ -19,7 +19,14 @@ import uuid
 
 import pytest
 
-from .servers import ROOT, drop_database, free_port, scratch_database_name, wait_for_port
+from .servers import (
+    ROOT,
+    drop_database,
+    free_port,
+    scratch_database_name,
+    wait_for_answer,
+    wait_for_port,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -67,6 +74,7 @@ def served():
     try:
         wait_for_port(https, 90)
         wait_for_port(app, 30)
+        wait_for_answer(f"https://127.0.0.1:{https}/healthz/live", 90, TLS)
         yield {"https": https, "http": http, "app": app, "process": process, "log": log, "var": var}
     finally:
         if process.poll() is None:
