@@ -45,10 +45,12 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from http.cookies import SimpleCookie
 
 import pytest
 from allauth.mfa.models import Authenticator
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -985,15 +987,20 @@ def run_matrix(world, sides: list[Side], role: str, only: str = "") -> tuple[int
         "all": snapshot_sql(watched_tables()),
         "care": snapshot_sql(watched_tables(CARE_TABLES)),
     }
+    # Signed in once, outside the requests' savepoints: each rollback restores the session
+    # row as it was, and the cookie is put back before each request (a request may have
+    # signed out or cycled the key).
+    client = Client(raise_request_exception=True)
+    client.force_login(user)
+    session_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     before = {name: snapshot(query) for name, query in sql.items()}
     problems: list[Problem] = []
     planned = plan(role, user, sides, only)
     for side, call, secrets, watched in planned:
         where = f"{role} → {side.name}: {call.method.upper()} {call.path} {call.data or ''}"
+        client.cookies = SimpleCookie({settings.SESSION_COOKIE_NAME: session_cookie})
         try:
             with transaction.atomic():
-                client = Client(raise_request_exception=True)
-                client.force_login(user)
                 response = getattr(client, call.method)(call.path, call.data or {})
                 after = snapshot(sql[watched])
                 transaction.set_rollback(True)
