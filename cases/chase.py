@@ -63,10 +63,6 @@ class Decision:
     escalate_to: int | None = None
     update_due: datetime.datetime | None = None
 
-    @property
-    def does_something(self) -> bool:
-        return self.close or bool(self.reminder_round) or self.update_due is not None
-
 
 def decide(case: Case, policy: ChasePolicy, now: datetime.datetime) -> Decision:
     """What is due on `case` at `now`. Reads the case, changes nothing."""

@@ -8,9 +8,7 @@ from kombu import Connection
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-# DjangoTask gives every task delay_on_commit(): publish only once the
-# transaction that created the work has committed.
-app = Celery("woonrust", task_cls="celery.contrib.django.task:DjangoTask")
+app = Celery("woonrust")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

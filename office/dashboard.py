@@ -21,6 +21,7 @@ from cases.workdays import AMSTERDAM, is_working_day, local, start_of_day, worki
 from ops.replica import reads_from_replica
 from projects.models import Dwelling, Project
 from residents.models import Visit
+from statuslink.models import SatisfactionAnswer
 
 from .access import CASE_MODELS
 
@@ -240,10 +241,6 @@ def dwellings_and_visits(ids: list[int]) -> QuerySet:
 
 def _satisfaction(ids: list[int]) -> list[dict]:
     """Residents' scores (1–10) after settlement, per project, from the status link."""
-    try:
-        from statuslink.models import SatisfactionAnswer
-    except ImportError:  # the status link app without its answers yet
-        return []
     return list(
         SatisfactionAnswer.objects.filter(claim__project_id__in=ids)
         .values("claim__project_id")

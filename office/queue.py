@@ -171,9 +171,6 @@ class Row:
     def is_overdue(self, now: datetime.datetime) -> bool:
         return self.step_due_at is not None and self.step_due_at < now
 
-    def sort_value(self, sort: str) -> datetime.datetime | None:
-        return getattr(self, SORTS[sort][0])
-
 
 def _search(q: str, projects: QuerySet | None = None) -> tuple[Q, str | None]:
     """The condition for search text `q`, and the one kind it limits to (case numbers);

@@ -1,7 +1,7 @@
 """Writes around the resident's status link.
 
-Staff side (the back-office and the admin call these): `status_link_issue`,
-`status_link_reissue`, `status_link_revoke`. Resident side (the status page calls these;
+Staff side (the back-office and the admin call these): `status_link_reissue` (also for
+a case without a working link) and `status_link_revoke`. Resident side (the status page calls these;
 the secret link is the resident's authorisation, there is no user): adding information
 while the claim waits for it, answering the satisfaction question, and switching
 progress updates off and on.
@@ -98,13 +98,6 @@ def status_link_reissue(*, case: StatusCase, by: User) -> str:
         dispatch_on_commit(changes.save(), now)
     _copy_link_fields(case, locked)
     return token
-
-
-def status_link_issue(*, case: StatusCase, by: User) -> str:
-    """Give a case without a working link (older data, or revoked) one and send it."""
-    if case.status_token:
-        raise IllegalTransition(_("This case already has a status link. Make a new one instead."))
-    return status_link_reissue(case=case, by=by)
 
 
 def status_link_revoke(*, case: StatusCase, by: User) -> None:

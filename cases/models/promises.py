@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -76,6 +74,3 @@ class Promise(Case):
             *case_indexes("promise", PROMISE_OPEN_STATUSES),
             models.Index(fields=["dwelling", "due_on"], name="promise_dwelling_due_idx"),
         ]
-
-    def is_due(self, today: datetime.date) -> bool:
-        return self.is_open and self.due_on <= today

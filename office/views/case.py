@@ -26,6 +26,7 @@ from cases.services import (
     allowed_actions,
     case_assign,
 )
+from statuslink.services import status_link_reissue, status_link_revoke
 
 from ..access import OfficeRequest, get_case, office_view, project_deciders
 from ..action_forms import ACTION_FORMS, NEEDS_HANDLERS
@@ -260,10 +261,6 @@ def letter(request: OfficeRequest, kind: str, pk: int) -> HttpResponse:
 def status_link(request: OfficeRequest, kind: str, pk: int, what: str) -> HttpResponse:
     """Send the resident a new status link, or switch the link off."""
     case = get_case(request.user, kind, pk)
-    try:
-        from statuslink.services import status_link_reissue, status_link_revoke
-    except ImportError:
-        raise Http404 from None
     if kind not in ("claim", "complaint") or what not in ("reissue", "revoke"):
         raise Http404
     try:

@@ -15,7 +15,7 @@ from cases.models import DamageClaim, Notification
 from cases.services import claim_withdraw
 from cases.services.errors import NotAllowed
 from statuslink import tokens
-from statuslink.services import status_link_issue, status_link_reissue, status_link_revoke
+from statuslink.services import status_link_reissue, status_link_revoke
 
 from .conftest import record_complaint, report_claim, token_sent
 
@@ -120,7 +120,7 @@ def test_revoke_then_issue_again(client, world, clock):
     status_link_revoke(case=claim, by=world.handler)
     claim.refresh_from_db()
     assert claim.status_token is None and claim.status_link_revoked_at is not None
-    token = status_link_issue(case=claim, by=world.handler)
+    token = status_link_reissue(case=claim, by=world.handler)
     assert get(client, token).status_code == 200
 
 
