@@ -23,7 +23,7 @@ def client_ip(request: HttpRequest) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     count = settings.TRUSTED_PROXY_COUNT
     proxies = [ipaddress.ip_network(p, strict=False) for p in settings.TRUSTED_PROXIES]
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = request.headers.get("x-forwarded-for", "")
     if not forwarded.strip() or not (count or proxies):
         return remote
     chain = [part.strip() for part in forwarded.split(",")] + [remote]

@@ -103,7 +103,7 @@ class RequestGuardMiddleware:
         limit = settings.MAX_UPLOAD_BYTES_PER_REQUEST
         multipart = request.content_type == "multipart/form-data"
         try:
-            if multipart and int(request.META.get("CONTENT_LENGTH") or 0) > limit:
+            if multipart and int(request.headers.get("content-length") or 0) > limit:
                 raise UploadTooLarge
             if multipart:
                 request.upload_handlers.insert(0, CountingUploadHandler(request, limit))

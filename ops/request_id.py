@@ -46,7 +46,7 @@ def request_id_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
     def middleware(request: HttpRequest) -> HttpResponse:
         rid = request_id.get()
         if rid == "-":
-            rid = _from_header(request.META.get("HTTP_X_REQUEST_ID", ""))
+            rid = _from_header(request.headers.get("x-request-id", ""))
             request_id.set(rid)
         request.request_id = rid
         return get_response(request)

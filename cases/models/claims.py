@@ -139,7 +139,7 @@ class DamageClaim(Case):
     # The resident's yes or no to the offered amount or the planned repair date (empty:
     # nothing asked, e.g. a claim without a resident). Set by cases/services only.
     resident_answer = models.CharField(
-        _("resident's answer"), max_length=10, choices=ResidentAnswer.choices, blank=True
+        _("resident's answer"), max_length=10, choices=ResidentAnswer, blank=True
     )
     resident_answer_at = models.DateTimeField(_("resident answered at"), null=True, blank=True)
     resident_answer_reason = models.TextField(_("resident's reason"), max_length=1000, blank=True)

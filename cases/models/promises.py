@@ -51,7 +51,7 @@ class Promise(Case):
         related_name="promises",
     )
     appointment = models.CharField(
-        _("about the appointment"), max_length=10, choices=Appointment.choices, blank=True
+        _("about the appointment"), max_length=10, choices=Appointment, blank=True
     )
 
     class Meta:

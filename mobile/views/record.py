@@ -174,7 +174,7 @@ KINDS = {
 
 def _too_large(request: MobileRequest) -> bool:
     try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES
+        return int(request.headers.get("content-length") or 0) > MAX_REQUEST_BYTES
     except ValueError:
         return True
 
