@@ -43,9 +43,11 @@ def project_create(
 
 
 def project_member_add(*, project: Project, user: User, role: str) -> ProjectMember:
+    """Put `user` on the project's team in `role` (a second call changes nothing)."""
     member, _created = ProjectMember.objects.get_or_create(project=project, user=user, role=role)
     return member
 
 
 def project_member_remove(*, project: Project, member_id: int) -> None:
+    """Take one membership off the project's team (another project's is left alone)."""
     ProjectMember.objects.filter(project=project, pk=member_id).delete()

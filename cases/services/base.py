@@ -74,14 +74,18 @@ class Transition:
 
 
 def transitions(*items: Transition) -> dict[str, Transition]:
+    """A kind's table of transitions, keyed by action."""
     return {t.action: t for t in items}
 
 
 def may_see(user: User, project_id: int) -> bool:
+    """Whether the project is one `user` may see (the one rule of projects/models.py)."""
     return Project.objects.visible_to(user).filter(pk=project_id).exists()
 
 
 def is_decider(user: User, project: Project) -> bool:
+    """Whether `user` may decide on the project's cases: its handlers and managers, the
+    administrators of its corporation or contractor, superusers; never an inactive account."""
     if not user.is_active:
         return False
     if user.is_superuser:
@@ -301,6 +305,7 @@ def _finish(step: Step) -> None:
 
 
 def require(value: str, *, field: str, message: str) -> str:
+    """The stripped text, or InvalidInput on `field` with `message` when it is empty."""
     value = (value or "").strip()
     if not value:
         raise InvalidInput(message, field=field)

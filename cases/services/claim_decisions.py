@@ -67,6 +67,8 @@ def _decide(step: Step, *, reason: str, amount_offered: Decimal | None) -> None:
 def claim_accept(
     *, claim: DamageClaim, by: User, reason: str = "", amount_offered: Decimal | None = None
 ) -> DamageClaim:
+    """Accept the claim in full (after the expert's report above the threshold); the resident
+    is told, with the date by which it is settled."""
     return change(
         claim, by, "accept", lambda s: _decide(s, reason=reason, amount_offered=amount_offered)
     )
@@ -75,6 +77,8 @@ def claim_accept(
 def claim_partly_accept(
     *, claim: DamageClaim, by: User, reason: str, amount_offered: Decimal | None = None
 ) -> DamageClaim:
+    """Accept part of the claim, with the reason; the resident is told, with the date by
+    which it is settled."""
     reason = require(reason, field="reason", message=_("Say why only part is accepted."))
     return change(
         claim,
@@ -86,6 +90,8 @@ def claim_partly_accept(
 
 
 def claim_reject(*, claim: DamageClaim, by: User, reason: str) -> DamageClaim:
+    """Reject the claim, with the reason. The resident may object once, within the objection
+    period; a rejection after an objection is final and closes the claim."""
     reason = require(reason, field="reason", message=_("Say why the claim is rejected."))
     return change(
         claim, by, "reject", lambda s: _decide(s, reason=reason, amount_offered=None), reason
@@ -157,6 +163,8 @@ def settle_deadline(step: Step) -> datetime.datetime:
 
 
 def claim_offer_compensation(*, claim: DamageClaim, by: User, amount: Decimal) -> DamageClaim:
+    """Offer the resident `amount` instead of a repair; asks for their yes or no and sets
+    the date by which it is paid."""
     if amount is None or amount <= 0:
         raise InvalidInput(_("Enter an amount above zero."), field="amount")
 
@@ -172,6 +180,8 @@ def claim_offer_compensation(*, claim: DamageClaim, by: User, amount: Decimal) -
 
 
 def claim_mark_repaired(*, claim: DamageClaim, by: User, note: str = "") -> DamageClaim:
+    """The repair is done: the claim waits to be settled."""
+
     def apply(step: Step) -> None:
         step.case.step_due_at = settle_deadline(step)
 
@@ -181,6 +191,8 @@ def claim_mark_repaired(*, claim: DamageClaim, by: User, note: str = "") -> Dama
 def claim_mark_paid(
     *, claim: DamageClaim, by: User, amount_paid: Decimal | None = None
 ) -> DamageClaim:
+    """The compensation is paid (default: the amount offered); the resident is told."""
+
     def apply(step: Step) -> None:
         paid = amount_paid if amount_paid is not None else step.case.amount_offered
         if paid is None or paid <= 0:

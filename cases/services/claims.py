@@ -296,6 +296,8 @@ def claim_request_expert(
 
 
 def claim_expert_reported(*, claim: DamageClaim, by: User, note: str = "") -> DamageClaim:
+    """The expert's report is in: the assessment goes on, and a decision may now be taken."""
+
     def apply(step: Step) -> None:
         step.case.expert_reported_at = step.now
         _resume(step)
@@ -304,5 +306,7 @@ def claim_expert_reported(*, claim: DamageClaim, by: User, note: str = "") -> Da
 
 
 def claim_withdraw(*, claim: DamageClaim, by: User, reason: str) -> DamageClaim:
+    """Withdraw the claim (e.g. the resident no longer wants it), with the reason; the
+    resident is told."""
     reason = require(reason, field="reason", message=_("Write down why the claim is withdrawn."))
     return change(claim, by, "withdraw", lambda s: s.tell_resident("case_withdrawn"), reason)

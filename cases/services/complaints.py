@@ -99,6 +99,9 @@ def complaint_record(
     handler: User | None = None,
     submission_id: uuid.UUID | None = None,
 ) -> Complaint:
+    """Record a complaint about the dwelling (once per `submission_id`, for a phone that
+    sends twice). It must be acknowledged within the policy's days; the resident is told,
+    with their status link."""
     description = require(
         description, field="description", message=_("Describe what the complaint is about.")
     )
@@ -172,6 +175,8 @@ def complaint_extend(*, complaint: Complaint, by: User, days: int, reason: str) 
 
 
 def complaint_answer(*, complaint: Complaint, by: User, resolution: str) -> Complaint:
+    """Answer the complaint; the resident is told. After a stage 1 answer they may ask for
+    stage 2 until the policy's closing period ends."""
     resolution = require(resolution, field="resolution", message=_("Write the answer."))
 
     def apply(step: Step) -> None:
@@ -222,6 +227,8 @@ def complaint_escalate(
 
 
 def complaint_close(*, complaint: Complaint, by: User, note: str = "") -> Complaint:
+    """Close an answered complaint."""
+
     def apply(step: Step) -> None:
         step.case.closed_at = step.now
 
@@ -229,6 +236,7 @@ def complaint_close(*, complaint: Complaint, by: User, note: str = "") -> Compla
 
 
 def complaint_withdraw(*, complaint: Complaint, by: User, reason: str) -> Complaint:
+    """Withdraw the complaint, with the reason; the resident is told."""
     reason = require(
         reason, field="reason", message=_("Write down why the complaint is withdrawn.")
     )

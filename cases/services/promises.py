@@ -135,6 +135,8 @@ def _step_once(
 def promise_done(
     *, promise: Promise, by: User, note: str = "", submission_id: uuid.UUID | None = None
 ) -> Promise:
+    """The promise is kept (once per `submission_id`, for a phone that sends twice)."""
+
     def apply(step: Step) -> None:
         step.case.done_at = step.now
 
@@ -152,6 +154,7 @@ def promise_done(
 def promise_cancel(
     *, promise: Promise, by: User, reason: str, submission_id: uuid.UUID | None = None
 ) -> Promise:
+    """The promise will not be kept, with the reason (once per `submission_id`)."""
     reason = require(reason, field="reason", message=_("Say why the promise is cancelled."))
 
     def apply(step: Step) -> None:
