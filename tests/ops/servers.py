@@ -35,16 +35,19 @@ def wait_for_port(port: int, timeout: float = 60.0) -> None:
 
 
 def wait_for_answer(url: str, timeout: float = 90.0, context: ssl.SSLContext | None = None) -> None:
-    """Until the URL answers at all. An open port is not yet a server that answers: under
-    load, gunicorn's workers may still be importing Django when its socket accepts."""
+    """Until the URL answers with anything but a server error. An open port is not yet a
+    server that answers: under load, gunicorn's workers may still be importing Django when
+    its socket accepts, and nginx in front says 502 until they are up."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=5, context=context):
                 return
-        except urllib.error.HTTPError:
-            return
-        except (OSError, ssl.SSLError):
+        except urllib.error.HTTPError as error:
+            if error.code < 500:
+                return
+            time.sleep(0.5)
+        except OSError:  # refused, reset, timed out, TLS not yet up
             time.sleep(0.5)
     raise TimeoutError(f"{url} did not answer in {timeout:.0f}s")
 

@@ -72,9 +72,8 @@ def served():
         start_new_session=True,
     )
     try:
-        wait_for_port(https, 90)
-        wait_for_port(app, 30)
-        wait_for_answer(f"https://127.0.0.1:{https}/healthz/live", 90, TLS)
+        # Through nginx to gunicorn: both are up and a worker answers.
+        wait_for_answer(f"https://127.0.0.1:{https}/healthz/live", 150, TLS)
         yield {"https": https, "http": http, "app": app, "process": process, "log": log, "var": var}
     finally:
         if process.poll() is None:
